@@ -10,7 +10,8 @@ import java.util.Arrays;
  * The one place where op arguments are checked: sizes positive, tensors present, of the right type, on this
  * backend's device, open, and holding exactly the elements the sizes imply. A failure names the op, the argument
  * and both shapes, for example {@code layerNormForward: inp has shape [2048, 255] (522240 elements) but
- * (N, C) = [2048, 256] needs 524288}. Then it delegates to the wrapped backend, which may trust its arguments.
+ * (N, C) = [2048, 256] needs 524288}. A tensor of another rank than the op's (say (B, T, C) where the op reads
+ * (N, C)) only needs the right element count; one of the same rank needs the same dimensions. Then it delegates to the wrapped backend, which may trust its arguments.
  */
 public final class CheckedBackend implements Backend {
     private final Backend inner;
@@ -421,10 +422,20 @@ public final class CheckedBackend implements Backend {
         for (long s : shape) {
             need = Math.multiplyExact(need, s);
         }
-        if (t.numel() != need) {
+        if (t.numel() != need || (t.rank() == shape.length && !sameDims(t, shape))) {
             throw new IllegalArgumentException(op + ": " + arg + " has shape " + t.shapeString() + " (" + t.numel()
                     + " elements) but " + dims + " = " + Arrays.toString(shape) + " needs " + need);
         }
+    }
+
+    /** A tensor of the expected rank must have exactly the expected dims; of another rank, the same element count. */
+    private static boolean sameDims(Tensor t, long[] shape) {
+        for (int i = 0; i < shape.length; i++) {
+            if (t.dim(i) != shape[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A table of rows of width c (embedding tables): any row count, whole rows. */

@@ -1,11 +1,50 @@
 package dev.ida4j.cli;
 
-/** Entry point of the ida4j command line. */
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ida4j} command: subcommands for training and benchmarking. Exit codes: 0 success, 1 failure during
+ * work, 2 bad usage (picocli's usage errors and {@link IllegalArgumentException}s raised before work starts).
+ */
+@Command(name = "ida4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Iterated amplification engine: training and benchmarks.",
+        subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
-    private Main() {
-    }
 
     public static void main(String[] args) {
-        System.out.println("ida4j");
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            if (ex instanceof UsageException) {
+                cmd.getErr().println("ida4j: " + ex.getMessage());
+                return 2;
+            }
+            cmd.getErr().println("ida4j: " + ex);
+            ex.printStackTrace(cmd.getErr());
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** A problem with what the user asked for, found before any work started: exit code 2, one line, no trace. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"ida4j " + (v == null ? "(development build)" : v),
+                    "Java " + Runtime.version() + ", " + System.getProperty("os.arch") + ", "
+                            + Runtime.getRuntime().availableProcessors() + " processors"};
+        }
     }
 }

@@ -1,0 +1,194 @@
+package dev.ida4j.cli;
+
+import dev.ida4j.backend.Backend;
+import dev.ida4j.backend.Backends;
+import dev.ida4j.model.gpt.Gpt;
+import dev.ida4j.model.gpt.GptConfig;
+import dev.ida4j.optim.AdamW;
+import dev.ida4j.tensor.DType;
+import dev.ida4j.tensor.Tensor;
+import dev.ida4j.tensor.TensorArena;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ida4j bench}: whole-operation timings for comparing machines and peers (JMH benchmarks live in
+ * benchmarks/). Each prints one line, or one JSON object per line with {@code --json}. Times are medians.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure GEMM and training-step speed.",
+        subcommands = {BenchCommand.GemmBench.class, BenchCommand.StepBench.class})
+final class BenchCommand {
+
+    static int defaultThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    static Backend backend(String device, int threads) {
+        if (threads < 1) {
+            throw new Main.UsageException("--threads must be at least 1, got " + threads);
+        }
+        try {
+            return Backends.create(device, threads);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
+    }
+
+    @Command(name = "gemm", mixinStandardHelpOptions = true,
+            description = "Time C(M,N) = A(M,K)·B(K,N) in fp32; reports GFLOP/s = 2·M·N·K / time.")
+    static final class GemmBench implements Runnable {
+        @Option(names = "--m", defaultValue = "1024", description = "rows of C (default ${DEFAULT-VALUE})")
+        int m;
+        @Option(names = "--n", defaultValue = "1024", description = "columns of C (default ${DEFAULT-VALUE})")
+        int n;
+        @Option(names = "--k", defaultValue = "1024", description = "inner dimension (default ${DEFAULT-VALUE})")
+        int k;
+        @Option(names = "--trans-a", description = "A is stored (K, M)")
+        boolean transA;
+        @Option(names = "--trans-b", description = "B is stored (N, K)")
+        boolean transB;
+        @Option(names = "--threads", description = "threads (default: all processors)")
+        Integer threads;
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
+        String device;
+        @Option(names = "--reps", defaultValue = "30", description = "timed repetitions (default ${DEFAULT-VALUE})")
+        int reps;
+        @Option(names = "--json", description = "print one JSON line")
+        boolean json;
+
+        @Override
+        public void run() {
+            if (m < 1 || n < 1 || k < 1 || reps < 1) {
+                throw new Main.UsageException("--m, --n, --k and --reps must be positive");
+            }
+            int t = threads == null ? defaultThreads() : threads;
+            try (Backend be = backend(device, t); TensorArena arena = be.arena("bench-gemm")) {
+                Tensor a = arena.allocate("A", DType.F32, transA ? new int[] {k, m} : new int[] {m, k});
+                Tensor b = arena.allocate("B", DType.F32, transB ? new int[] {n, k} : new int[] {k, n});
+                Tensor c = arena.allocate("C", DType.F32, m, n);
+                fillRandom(be, a, 1);
+                fillRandom(be, b, 2);
+                double flops = 2.0 * m * n * k;
+                // warm up for about a second (JIT compilation of the kernels), at least 3 calls
+                long warmEnd = System.nanoTime() + 1_000_000_000L;
+                for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
+                    be.matmul(c, a, b, m, n, k, transA, transB, false);
+                }
+                double[] ms = new double[reps];
+                for (int i = 0; i < reps; i++) {
+                    long t0 = System.nanoTime();
+                    be.matmul(c, a, b, m, n, k, transA, transB, false);
+                    be.synchronize();
+                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                double med = median(ms);
+                double gflops = flops / (med * 1e6);
+                if (json) {
+                    System.out.println(new JsonLine().put("bench", "gemm").put("device", device)
+                            .put("threads", t).put("m", m).put("n", n).put("k", k)
+                            .put("trans_a", transA).put("trans_b", transB).put("reps", reps)
+                            .put("ms", med).put("ms_min", Arrays.stream(ms).min().orElseThrow())
+                            .put("gflops", gflops));
+                } else {
+                    System.out.printf(Locale.ROOT, "gemm %dx%dx%d%s%s on %s, %d threads: %.3f ms, %.1f GFLOP/s%n",
+                            m, n, k, transA ? " transA" : "", transB ? " transB" : "", device, t, med, gflops);
+                }
+            }
+        }
+    }
+
+    static void fillRandom(Backend be, Tensor t, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        try (Arena host = Arena.ofConfined()) {
+            MemorySegment s = host.allocate(t.numel() * Float.BYTES, 64);
+            for (long i = 0; i < t.numel(); i++) {
+                s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (r.nextDouble() * 2 - 1));
+            }
+            be.copyIn(t, s);
+        }
+    }
+
+    @Command(name = "step", mixinStandardHelpOptions = true,
+            description = "Time full training steps (forward, backward, AdamW) of a preset model.")
+    static final class StepBench implements Runnable {
+        @Option(names = "--preset", defaultValue = "tiny-gpt",
+                description = "model preset: tiny-gpt (default ${DEFAULT-VALUE})")
+        String preset;
+        @Option(names = "--threads", description = "threads (default: all processors)")
+        Integer threads;
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
+        String device;
+        @Option(names = "--steps", defaultValue = "20", description = "timed steps (default ${DEFAULT-VALUE})")
+        int steps;
+        @Option(names = "--warmup", defaultValue = "5", description = "untimed steps first (default ${DEFAULT-VALUE})")
+        int warmup;
+        @Option(names = "--json", description = "print one JSON line")
+        boolean json;
+
+        @Override
+        public void run() {
+            if (!preset.equals("tiny-gpt")) {
+                throw new Main.UsageException("unknown preset '" + preset + "': expected tiny-gpt");
+            }
+            if (steps < 1 || warmup < 0) {
+                throw new Main.UsageException("--steps must be positive and --warmup not negative");
+            }
+            int t = threads == null ? defaultThreads() : threads;
+            GptConfig cfg = GptConfig.tinyGpt();
+            int batch = 32;
+            int seq = cfg.maxT();
+            try (Backend be = backend(device, t);
+                 Gpt model = new Gpt(be, cfg, batch, seq);
+                 AdamW opt = new AdamW(be, model.params(), AdamW.Settings.of(3e-4f, 0.1f));
+                 Arena host = Arena.ofConfined()) {
+                model.initialize(1);
+                MemorySegment ids = host.allocate((long) batch * seq * Integer.BYTES);
+                MemorySegment next = host.allocate((long) batch * seq * Integer.BYTES);
+                SplittableRandom r = new SplittableRandom(7);
+                for (int i = 0; i < batch * seq; i++) {
+                    ids.setAtIndex(ValueLayout.JAVA_INT, i, r.nextInt(cfg.vocab()));
+                    next.setAtIndex(ValueLayout.JAVA_INT, i, r.nextInt(cfg.vocab()));
+                }
+                model.setBatch(ids, next);
+                float loss = 0;
+                for (int i = 0; i < warmup; i++) {
+                    loss = model.trainStep(opt);
+                }
+                double[] ms = new double[steps];
+                for (int i = 0; i < steps; i++) {
+                    long t0 = System.nanoTime();
+                    loss = model.trainStep(opt);
+                    be.synchronize();
+                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                double med = median(ms);
+                double tokensPerS = batch * seq / (med / 1e3);
+                double gflops = tokensPerS * cfg.flopsPerToken() / 1e9;
+                if (json) {
+                    System.out.println(new JsonLine().put("bench", "step").put("preset", preset)
+                            .put("device", device).put("threads", t).put("batch", batch).put("seq", seq)
+                            .put("steps", steps).put("ms_per_step", med)
+                            .put("ms_min", Arrays.stream(ms).min().orElseThrow())
+                            .put("tokens_per_s", tokensPerS).put("gflops", gflops).put("loss", loss));
+                } else {
+                    System.out.printf(Locale.ROOT,
+                            "step %s on %s, %d threads: %.1f ms/step, %.0f tokens/s, %.1f GFLOP/s (loss %.4f)%n",
+                            preset, device, t, med, tokensPerS, gflops, loss);
+                }
+            }
+        }
+    }
+}

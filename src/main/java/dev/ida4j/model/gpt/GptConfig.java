@@ -1,0 +1,51 @@
+package dev.ida4j.model.gpt;
+
+import dev.ida4j.tensor.TensorLayout;
+
+/**
+ * Size of a pre-LayerNorm GPT decoder: vocabulary V, context T (rows of the position table), channels C, layers L,
+ * heads NH. Weights are tied: the output projection is wteᵀ.
+ */
+public record GptConfig(int vocab, int maxT, int channels, int layers, int heads) {
+
+    public GptConfig {
+        if (vocab < 1 || maxT < 1 || channels < 1 || layers < 1 || heads < 1) {
+            throw new IllegalArgumentException("GPT sizes must be positive: " + this);
+        }
+        if (channels % heads != 0) {
+            throw new IllegalArgumentException("channels " + channels + " must be a multiple of heads " + heads);
+        }
+    }
+
+    /** The tiny-gpt benchmark workload: V 256, T 64, C 256, L 4, NH 4 (3.24 M parameters). */
+    public static GptConfig tinyGpt() {
+        return new GptConfig(256, 64, 256, 4, 4);
+    }
+
+    public int headSize() {
+        return channels / heads;
+    }
+
+    /** Parameter names and shapes; PyTorch's (out, in) convention for linear weights. */
+    public TensorLayout parameterLayout() {
+        int c = channels;
+        TensorLayout.Builder b = TensorLayout.builder()
+                .add("wte", vocab, c)
+                .add("wpe", maxT, c);
+        for (int l = 0; l < layers; l++) {
+            String h = "h." + l + ".";
+            b.add(h + "ln1.weight", c).add(h + "ln1.bias", c)
+                    .add(h + "attn.qkv.weight", 3 * c, c).add(h + "attn.qkv.bias", 3 * c)
+                    .add(h + "attn.proj.weight", c, c).add(h + "attn.proj.bias", c)
+                    .add(h + "ln2.weight", c).add(h + "ln2.bias", c)
+                    .add(h + "mlp.fc.weight", 4 * c, c).add(h + "mlp.fc.bias", 4 * c)
+                    .add(h + "mlp.proj.weight", c, 4 * c).add(h + "mlp.proj.bias", c);
+        }
+        return b.add("lnf.weight", c).add("lnf.bias", c).build();
+    }
+
+    /** Model FLOPs per trained token, llm.c's convention: 6·params + 6·L·T·C (attention), for T = maxT. */
+    public double flopsPerToken() {
+        return 6.0 * parameterLayout().tensorElements() + 6.0 * layers * maxT * channels;
+    }
+}

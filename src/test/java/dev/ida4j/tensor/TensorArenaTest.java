@@ -1,0 +1,79 @@
+package dev.ida4j.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TensorArenaTest {
+
+    @Test
+    void shouldNameTheTensorAndArenaWhenUsedAfterClose() {
+        TensorArena arena = TensorArena.host("activations");
+        Tensor t = arena.allocate("h.0.ln1", DType.F32, 4, 8);
+        Tensor view = t.view("row1", 8, 8);
+        arena.close();
+        assertThatThrownBy(() -> t.get(0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'h.0.ln1'").hasMessageContaining("'activations'").hasMessageContaining("closed");
+        assertThatThrownBy(view::segment).hasMessageContaining("'row1'");
+        assertThatThrownBy(() -> arena.allocate("late", DType.F32, 1)).hasMessageContaining("'late'");
+    }
+
+    @Test
+    void shouldGiveBackEveryByteOnClose() {
+        long before = TensorArena.liveBytes();
+        try (TensorArena arena = TensorArena.host("a")) {
+            arena.allocate("x", DType.F32, 1000);
+            arena.allocate("set", TensorLayout.builder().add("w", 3, 5).add("b", 7).build());
+            assertThat(TensorArena.liveBytes() - before).isEqualTo(4000 + (16 + 16) * 4);
+            assertThat(arena.bytes()).isEqualTo(4000 + 32 * 4);
+        }
+        assertThat(TensorArena.liveBytes()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldStartZeroedAndReadBackWhatWasWritten() {
+        try (TensorArena arena = TensorArena.host("a")) {
+            Tensor t = arena.allocate("t", DType.F32, 3, 2);
+            assertThat(t.toFloatArray()).containsOnly(0f);
+            t.copyFrom(new float[] {1, 2, 3, 4, 5, 6});
+            assertThat(t.view("mid", 2, 2, 2).toFloatArray()).containsExactly(3, 4, 5, 6);
+            assertThat(t.reshape(6).get(5)).isEqualTo(6f);
+            Tensor ids = arena.allocate("ids", DType.I32, 2).copyFrom(new int[] {7, -1});
+            assertThat(ids.getInt(1)).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void shouldRejectViewsOutsideTheTensorAndBadShapes() {
+        try (TensorArena arena = TensorArena.host("a")) {
+            Tensor t = arena.allocate("weights", DType.F32, 4, 4);
+            assertThatThrownBy(() -> t.view("tail", 10, 2, 4)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'tail'").hasMessageContaining("'weights'").hasMessageContaining("[4, 4]");
+            assertThatThrownBy(() -> t.reshape(3, 5)).hasMessageContaining("[3, 5]");
+            assertThatThrownBy(() -> t.copyFrom(new float[3])).hasMessageContaining("16");
+            assertThatThrownBy(() -> arena.allocate("neg", DType.F32, 2, -1)).hasMessageContaining("'neg'");
+            assertThatThrownBy(() -> arena.allocate("huge", DType.F32, Integer.MAX_VALUE, Integer.MAX_VALUE,
+                    Integer.MAX_VALUE)).isInstanceOf(ArithmeticException.class);
+        }
+    }
+
+    @Test
+    void shouldLayOutTensorsAtAlignedFixedOffsets() {
+        TensorLayout layout = TensorLayout.builder().add("wte", 5, 3).add("ln.bias", 3).add("w", 2, 16).build();
+        assertThat(layout.entries()).extracting(TensorLayout.Entry::offset).containsExactly(0L, 16L, 32L);
+        assertThat(layout.elements()).isEqualTo(64);
+        assertThat(layout.tensorElements()).isEqualTo(15 + 3 + 32);
+        assertThatThrownBy(() -> TensorLayout.builder().add("x", 1).add("x", 2))
+                .hasMessageContaining("duplicate tensor name 'x'");
+        try (TensorArena arena = TensorArena.host("p")) {
+            TensorSet params = arena.allocate("params", layout);
+            TensorSet grads = arena.allocate("grads", layout);
+            params.get("ln.bias").set(2, 9f);
+            assertThat(params.all().get(18)).isEqualTo(9f);
+            assertThat(grads.get("w").segment().address() - grads.all().segment().address()).isEqualTo(32 * 4);
+            assertThat(params.all().segment().address() % 64).isZero();
+            assertThatThrownBy(() -> params.get("nope")).hasMessageContaining("'nope'");
+        }
+    }
+}
