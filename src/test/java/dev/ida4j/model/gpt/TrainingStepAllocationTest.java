@@ -1,0 +1,76 @@
+package dev.ida4j.model.gpt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ida4j.backend.Backend;
+import dev.ida4j.backend.Backends;
+import dev.ida4j.optim.AdamW;
+import dev.ida4j.tensor.TensorArena;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Proves that a training step (forward, zero gradients, backward, AdamW with clipping) allocates nothing once warm:
+ * no native memory (the arenas' allocation counter) and no Java heap on the calling thread or any pool worker
+ * (HotSpot's per-thread allocation counters).
+ */
+class TrainingStepAllocationTest {
+
+    @Test
+    void shouldAllocateNothingInsideATrainingStep() {
+        GptConfig cfg = new GptConfig(64, 16, 32, 2, 4);
+        try (Backend backend = Backends.cpu(2);
+             Gpt model = new Gpt(backend, cfg, 4, 16);
+             AdamW opt = new AdamW(backend, model.params(), AdamW.Settings.of(1e-3f, 0.1f).withClip(1f));
+             Arena host = Arena.ofConfined()) {
+            model.initialize(1);
+            MemorySegment ids = host.allocate(64 * 4);
+            MemorySegment next = host.allocate(64 * 4);
+            for (int i = 0; i < 64; i++) {
+                ids.setAtIndex(ValueLayout.JAVA_INT, i, (i * 7) % 64);
+                next.setAtIndex(ValueLayout.JAVA_INT, i, (i * 5 + 3) % 64);
+            }
+            model.setBatch(ids, next);
+            // warm up until the kernels are compiled by C2 (interpreted Vector API code boxes vectors)
+            for (int i = 0; i < 3000; i++) {
+                model.trainStep(opt);
+            }
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long[] ids0 = poolThreadIds();
+            long nativeBefore = TensorArena.allocationCount();
+            long heapBefore = allocated(threads, ids0);
+            for (int i = 0; i < 20; i++) {
+                model.trainStep(opt);
+            }
+            long heap = allocated(threads, ids0) - heapBefore;
+            assertThat(TensorArena.allocationCount() - nativeBefore).as("native blocks allocated").isZero();
+            assertThat(heap).as("heap bytes allocated by 20 steps on %d threads", ids0.length).isZero();
+        }
+    }
+
+    /** The current thread and the CPU backend's workers. */
+    private static long[] poolThreadIds() {
+        List<Long> ids = new ArrayList<>();
+        ids.add(Thread.currentThread().threadId());
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("ida4j-cpu-")) {
+                ids.add(t.threadId());
+            }
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long allocated(com.sun.management.ThreadMXBean threads, long[] ids) {
+        long sum = 0;
+        for (long a : threads.getThreadAllocatedBytes(ids)) {
+            sum += a;
+        }
+        return sum;
+    }
+}
