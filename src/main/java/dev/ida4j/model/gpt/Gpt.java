@@ -42,6 +42,9 @@ public final class Gpt implements AutoCloseable {
     private final Tensor targets;
     private final MemorySegment hostLosses;
     private final Layer[] layers;
+    private final Tensor dq;
+    private final Tensor dk;
+    private final Tensor dv;
 
     /** Views of one block's parameters, gradients and activations. */
     private record Layer(Tensor ln1w, Tensor ln1b, Tensor wq, Tensor wk, Tensor wv, Tensor bq, Tensor bk, Tensor bv,
@@ -74,6 +77,11 @@ public final class Gpt implements AutoCloseable {
         this.tokens = arena.allocate("tokens", DType.I32, b, t);
         this.targets = arena.allocate("targets", DType.I32, b, t);
         this.hostLosses = hostArena.allocate((long) b * t * Float.BYTES, 64);
+        Tensor dqkv = dacts.get("dqkv");
+        long btc = (long) b * t * cfg.channels();
+        this.dq = dqkv.view("dq", 0, b, t, cfg.channels());
+        this.dk = dqkv.view("dk", btc, b, t, cfg.channels());
+        this.dv = dqkv.view("dv", 2 * btc, b, t, cfg.channels());
         this.layers = new Layer[cfg.layers()];
         for (int l = 0; l < cfg.layers(); l++) {
             layers[l] = layer(l);
@@ -184,23 +192,10 @@ public final class Gpt implements AutoCloseable {
     /** Runs the model on the current batch; returns the mean cross-entropy loss. */
     public float forward() {
         int c = cfg.channels();
-        int nh = cfg.heads();
         int n = b * t;
-        Tensor proj = acts.get("proj");
         backend.embeddingForward(acts.get("encoded"), tokens, params.get("wte"), params.get("wpe"), b, t, c);
-        for (Layer y : layers) {
-            backend.layerNormForward(y.ln1, y.ln1Mean, y.ln1Rstd, y.inp, y.ln1w, y.ln1b, n, c);
-            backend.linearForward(y.q, y.ln1, y.wq, y.bq, n, c, c);
-            backend.linearForward(y.k, y.ln1, y.wk, y.bk, n, c, c);
-            backend.linearForward(y.v, y.ln1, y.wv, y.bv, n, c, c);
-            backend.attentionForward(y.atty, y.att, y.q, y.k, y.v, null, b, t, t, nh, c / nh, true);
-            backend.linearForward(proj, y.atty, y.projw, y.projb, n, c, c);
-            backend.residualForward(y.res2, y.inp, proj, (long) n * c);
-            backend.layerNormForward(y.ln2, y.ln2Mean, y.ln2Rstd, y.res2, y.ln2w, y.ln2b, n, c);
-            backend.linearForward(y.fc, y.ln2, y.fcw, y.fcb, n, c, 4 * c);
-            backend.activationForward(y.gelu, y.fc, Activation.GELU, (long) n * 4 * c);
-            backend.linearForward(proj, y.gelu, y.mlpw, y.mlpb, n, 4 * c, c);
-            backend.residualForward(y.res3, y.res2, proj, (long) n * c);
+        for (int l = 0; l < layers.length; l++) {
+            forwardLayer(l);
         }
         Tensor last = layers[layers.length - 1].res3;
         Tensor lnf = acts.get("lnf");
@@ -215,6 +210,27 @@ public final class Gpt implements AutoCloseable {
             sum += hostLosses.getAtIndex(ValueLayout.JAVA_FLOAT, i);
         }
         return (float) (sum / n);
+    }
+
+    /** Forward of block {@code l} alone: reads its input (the previous block's output), writes its output. */
+    public void forwardLayer(int l) {
+        Layer y = layers[l];
+        int c = cfg.channels();
+        int nh = cfg.heads();
+        int n = b * t;
+        Tensor proj = acts.get("proj");
+        backend.layerNormForward(y.ln1, y.ln1Mean, y.ln1Rstd, y.inp, y.ln1w, y.ln1b, n, c);
+        backend.linearForward(y.q, y.ln1, y.wq, y.bq, n, c, c);
+        backend.linearForward(y.k, y.ln1, y.wk, y.bk, n, c, c);
+        backend.linearForward(y.v, y.ln1, y.wv, y.bv, n, c, c);
+        backend.attentionForward(y.atty, y.att, y.q, y.k, y.v, null, b, t, t, nh, c / nh, true);
+        backend.linearForward(proj, y.atty, y.projw, y.projb, n, c, c);
+        backend.residualForward(y.res2, y.inp, proj, (long) n * c);
+        backend.layerNormForward(y.ln2, y.ln2Mean, y.ln2Rstd, y.res2, y.ln2w, y.ln2b, n, c);
+        backend.linearForward(y.fc, y.ln2, y.fcw, y.fcb, n, c, 4 * c);
+        backend.activationForward(y.gelu, y.fc, Activation.GELU, (long) n * 4 * c);
+        backend.linearForward(proj, y.gelu, y.mlpw, y.mlpb, n, 4 * c, c);
+        backend.residualForward(y.res3, y.res2, proj, (long) n * c);
     }
 
     /** One training step on the current batch: forward, zero gradients, backward, update. Returns the loss. */
@@ -234,20 +250,10 @@ public final class Gpt implements AutoCloseable {
     /** Accumulates the gradients of the mean loss of the last {@link #forward} into {@link #grads()}. */
     public void backward() {
         int c = cfg.channels();
-        int nh = cfg.heads();
         int n = b * t;
         Tensor dres = dacts.get("dres");
         Tensor dln = dacts.get("dln");
-        Tensor datty = dacts.get("datty");
-        Tensor dqkv = dacts.get("dqkv");
-        Tensor dgelu = dacts.get("dgelu");
-        Tensor dfc = dacts.get("dfc");
         Tensor dlogits = dacts.get("dlogits");
-        long bc = (long) n * c;
-        Tensor dq = dqkv.view("dq", 0, b, t, c);
-        Tensor dk = dqkv.view("dk", bc, b, t, c);
-        Tensor dv = dqkv.view("dv", 2 * bc, b, t, c);
-
         backend.fill(dlogits, 0f);
         backend.crossEntropyBackward(dlogits, dacts.get("dlosses"), acts.get("probs"), targets, null, n, cfg.vocab());
         backend.fill(dln, 0f);
@@ -259,25 +265,42 @@ public final class Gpt implements AutoCloseable {
                 n, c);
         // dres now holds dL/dx of the residual stream; each branch adds its contribution to it on the way down
         for (int l = layers.length - 1; l >= 0; l--) {
-            Layer y = layers[l];
-            backend.fill(dgelu, 0f);
-            backend.linearBackward(dgelu, y.dmlpw, y.dmlpb, dres, y.gelu, y.mlpw, n, 4 * c, c);
-            backend.fill(dfc, 0f);
-            backend.activationBackward(dfc, dgelu, y.fc, Activation.GELU, (long) n * 4 * c);
-            backend.fill(dln, 0f);
-            backend.linearBackward(dln, y.dfcw, y.dfcb, dfc, y.ln2, y.fcw, n, c, 4 * c);
-            backend.layerNormBackward(dres, y.dln2w, y.dln2b, dln, y.res2, y.ln2w, y.ln2Mean, y.ln2Rstd, n, c);
-            backend.fill(datty, 0f);
-            backend.linearBackward(datty, y.dprojw, y.dprojb, dres, y.atty, y.projw, n, c, c);
-            backend.fill(dqkv, 0f);
-            backend.attentionBackward(dq, dk, dv, datty, y.q, y.k, y.v, y.att, b, t, t, nh, c / nh);
-            backend.fill(dln, 0f);
-            backend.linearBackward(dln, y.dwq, y.dbq, dq, y.ln1, y.wq, n, c, c);
-            backend.linearBackward(dln, y.dwk, y.dbk, dk, y.ln1, y.wk, n, c, c);
-            backend.linearBackward(dln, y.dwv, y.dbv, dv, y.ln1, y.wv, n, c, c);
-            backend.layerNormBackward(dres, y.dln1w, y.dln1b, dln, y.inp, y.ln1w, y.ln1Mean, y.ln1Rstd, n, c);
+            backwardLayer(l);
         }
         backend.embeddingBackward(grads.get("wte"), grads.get("wpe"), dres, tokens, b, t, c);
+    }
+
+    /**
+     * Backward of block {@code l} alone, after its forward: turns the residual-stream gradient of its output into
+     * that of its input (in place) and accumulates its parameter gradients.
+     */
+    public void backwardLayer(int l) {
+        Layer y = layers[l];
+        int c = cfg.channels();
+        int nh = cfg.heads();
+        int n = b * t;
+        Tensor dres = dacts.get("dres");
+        Tensor dln = dacts.get("dln");
+        Tensor datty = dacts.get("datty");
+        Tensor dqkv = dacts.get("dqkv");
+        Tensor dgelu = dacts.get("dgelu");
+        Tensor dfc = dacts.get("dfc");
+        backend.fill(dgelu, 0f);
+        backend.linearBackward(dgelu, y.dmlpw, y.dmlpb, dres, y.gelu, y.mlpw, n, 4 * c, c);
+        backend.fill(dfc, 0f);
+        backend.activationBackward(dfc, dgelu, y.fc, Activation.GELU, (long) n * 4 * c);
+        backend.fill(dln, 0f);
+        backend.linearBackward(dln, y.dfcw, y.dfcb, dfc, y.ln2, y.fcw, n, c, 4 * c);
+        backend.layerNormBackward(dres, y.dln2w, y.dln2b, dln, y.res2, y.ln2w, y.ln2Mean, y.ln2Rstd, n, c);
+        backend.fill(datty, 0f);
+        backend.linearBackward(datty, y.dprojw, y.dprojb, dres, y.atty, y.projw, n, c, c);
+        backend.fill(dqkv, 0f);
+        backend.attentionBackward(dq, dk, dv, datty, y.q, y.k, y.v, y.att, b, t, t, nh, c / nh);
+        backend.fill(dln, 0f);
+        backend.linearBackward(dln, y.dwq, y.dbq, dq, y.ln1, y.wq, n, c, c);
+        backend.linearBackward(dln, y.dwk, y.dbk, dk, y.ln1, y.wk, n, c, c);
+        backend.linearBackward(dln, y.dwv, y.dbv, dv, y.ln1, y.wv, n, c, c);
+        backend.layerNormBackward(dres, y.dln1w, y.dln1b, dln, y.inp, y.ln1w, y.ln1Mean, y.ln1Rstd, n, c);
     }
 
     public GptConfig config() {
