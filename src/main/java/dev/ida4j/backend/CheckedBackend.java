@@ -83,8 +83,8 @@ public final class CheckedBackend implements Backend {
         String op = "matmul";
         sizes(op, "M, N, K", m, n, k);
         f32(op, "c", c, false, "(M, N)", m, n);
-        f32(op, "a", a, false, transA ? "(K, M)" : "(M, K)", transA ? new long[] {k, m} : new long[] {m, k});
-        f32(op, "b", b, false, transB ? "(N, K)" : "(K, N)", transB ? new long[] {n, k} : new long[] {k, n});
+        f32(op, "a", a, false, transA ? "(K, M)" : "(M, K)", transA ? k : m, transA ? m : k);
+        f32(op, "b", b, false, transB ? "(N, K)" : "(K, N)", transB ? n : k, transB ? k : n);
         distinct(op, c, "c", a, "a", b, "b");
         inner.matmul(c, a, b, m, n, k, transA, transB, accumulate);
     }
@@ -384,12 +384,29 @@ public final class CheckedBackend implements Backend {
 
     // ---- checks ----
 
-    private static void sizes(String op, String names, long... sizes) {
-        for (long s : sizes) {
-            if (s <= 0) {
-                throw new IllegalArgumentException(op + ": sizes (" + names + ") = " + Arrays.toString(sizes)
-                        + " must all be positive");
-            }
+    // Fixed-arity overloads, not varargs: a check runs on every op call and must not allocate.
+
+    private static void sizes(String op, String names, long a) {
+        sizes(op, names, 1, a, 1, 1, 1, 1);
+    }
+
+    private static void sizes(String op, String names, long a, long b) {
+        sizes(op, names, 2, a, b, 1, 1, 1);
+    }
+
+    private static void sizes(String op, String names, long a, long b, long c) {
+        sizes(op, names, 3, a, b, c, 1, 1);
+    }
+
+    private static void sizes(String op, String names, long a, long b, long c, long d, long e) {
+        sizes(op, names, 5, a, b, c, d, e);
+    }
+
+    private static void sizes(String op, String names, int count, long a, long b, long c, long d, long e) {
+        if (a <= 0 || b <= 0 || c <= 0 || d <= 0 || e <= 0) {
+            long[] all = Arrays.copyOf(new long[] {a, b, c, d, e}, count);
+            throw new IllegalArgumentException(op + ": sizes (" + names + ") = " + Arrays.toString(all)
+                    + " must all be positive");
         }
     }
 
@@ -399,15 +416,34 @@ public final class CheckedBackend implements Backend {
         }
     }
 
-    private void f32(String op, String arg, Tensor t, boolean optional, String dims, long... shape) {
-        typed(op, arg, t, optional, DType.F32, dims, shape);
+    private void f32(String op, String arg, Tensor t, boolean optional, String dims, long d0) {
+        typed(op, arg, t, optional, DType.F32, dims, 1, d0, 1, 1, 1);
     }
 
-    private void i32(String op, String arg, Tensor t, String dims, long... shape) {
-        typed(op, arg, t, false, DType.I32, dims, shape);
+    private void f32(String op, String arg, Tensor t, boolean optional, String dims, long d0, long d1) {
+        typed(op, arg, t, optional, DType.F32, dims, 2, d0, d1, 1, 1);
     }
 
-    private void typed(String op, String arg, Tensor t, boolean optional, DType dtype, String dims, long... shape) {
+    private void f32(String op, String arg, Tensor t, boolean optional, String dims, long d0, long d1, long d2) {
+        typed(op, arg, t, optional, DType.F32, dims, 3, d0, d1, d2, 1);
+    }
+
+    private void f32(String op, String arg, Tensor t, boolean optional, String dims, long d0, long d1, long d2,
+                     long d3) {
+        typed(op, arg, t, optional, DType.F32, dims, 4, d0, d1, d2, d3);
+    }
+
+    private void i32(String op, String arg, Tensor t, String dims, long d0) {
+        typed(op, arg, t, false, DType.I32, dims, 1, d0, 1, 1, 1);
+    }
+
+    private void i32(String op, String arg, Tensor t, String dims, long d0, long d1) {
+        typed(op, arg, t, false, DType.I32, dims, 2, d0, d1, 1, 1);
+    }
+
+    /** Checks one tensor argument against the first {@code rank} of d0..d3. */
+    private void typed(String op, String arg, Tensor t, boolean optional, DType dtype, String dims, int rank,
+                       long d0, long d1, long d2, long d3) {
         if (t == null) {
             if (optional) {
                 return;
@@ -418,24 +454,15 @@ public final class CheckedBackend implements Backend {
         if (t.dtype() != dtype) {
             throw new IllegalArgumentException(op + ": " + arg + " " + describe(t) + " must be " + dtype);
         }
-        long need = 1;
-        for (long s : shape) {
-            need = Math.multiplyExact(need, s);
-        }
-        if (t.numel() != need || (t.rank() == shape.length && !sameDims(t, shape))) {
+        long need = Math.multiplyExact(Math.multiplyExact(d0, d1), Math.multiplyExact(d2, d3));
+        boolean sameRank = t.rank() == rank;
+        boolean sameDims = !sameRank || (t.dim(0) == d0 && (rank < 2 || t.dim(1) == d1)
+                && (rank < 3 || t.dim(2) == d2) && (rank < 4 || t.dim(3) == d3));
+        if (t.numel() != need || !sameDims) {
+            long[] shape = Arrays.copyOf(new long[] {d0, d1, d2, d3}, rank);
             throw new IllegalArgumentException(op + ": " + arg + " has shape " + t.shapeString() + " (" + t.numel()
                     + " elements) but " + dims + " = " + Arrays.toString(shape) + " needs " + need);
         }
-    }
-
-    /** A tensor of the expected rank must have exactly the expected dims; of another rank, the same element count. */
-    private static boolean sameDims(Tensor t, long[] shape) {
-        for (int i = 0; i < shape.length; i++) {
-            if (t.dim(i) != shape[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A table of rows of width c (embedding tables): any row count, whole rows. */
