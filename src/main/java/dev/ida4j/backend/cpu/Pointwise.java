@@ -1,41 +1,343 @@
 package dev.ida4j.backend.cpu;
 
 import dev.ida4j.backend.Activation;
+import dev.ida4j.backend.DropoutRng;
 import dev.ida4j.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
-/** STUB: fill, activations, residual add and dropout. */
+/**
+ * Fast flat elementwise kernels: fill, GELU/ReLU, residual add, inverted dropout. Each is one vectorised pass over
+ * [0, n), split into blocks of {@link #BLOCK} elements over the pool (blocks start on vector boundaries, so only
+ * the very end of a tensor has a scalar tail). Per-call arguments live in fields; the bodies are bound once.
+ */
 final class Pointwise {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Elements per unit of parallel work. */
+    static final int BLOCK = 1 << 12;
+    /** Blocks per thread at least (32K elements, ~100 µs of streaming) so that a wake-up pays for itself. */
+    static final int GRAIN = 8;
+
+    private static final float GELU_SCALE = 0.7978845608028654f; // sqrt(2/pi)
+    private static final float GELU_CUBE = 0.044715f;
+    /** exp's argument is clamped here: e^±80 and its products below stay normal floats, and σ is 0 or 1 to fp32. */
+    private static final float EXP_CLAMP = 80f;
+
     private final ThreadPool pool;
+    private final ThreadPool.Body fillBody = this::fillRange;
+    private final ThreadPool.Body geluForwardBody = this::geluForwardRange;
+    private final ThreadPool.Body geluBackwardBody = this::geluBackwardRange;
+    private final ThreadPool.Body reluForwardBody = this::reluForwardRange;
+    private final ThreadPool.Body reluBackwardBody = this::reluBackwardRange;
+    private final ThreadPool.Body residualForwardBody = this::residualForwardRange;
+    private final ThreadPool.Body residualBackwardBody = this::residualBackwardRange;
+    private final ThreadPool.Body dropoutForwardBody = this::dropoutForwardRange;
+    private final ThreadPool.Body dropoutBackwardBody = this::dropoutBackwardRange;
+
+    // per-call arguments: outputs o1, o2 and inputs i1, i2 in each op's own order, over [0, n)
+    private MemorySegment o1;
+    private MemorySegment o2;
+    private MemorySegment i1;
+    private MemorySegment i2;
+    private long n;
+    private float value;
+    private long key;
+    private int threshold;
 
     Pointwise(ThreadPool pool) {
         this.pool = pool;
     }
 
-    void fill(Tensor t, float value) {
-        throw new UnsupportedOperationException("TODO");
+    /** Blocks covering n elements. */
+    static int blocks(long n) {
+        return Math.toIntExact((n + BLOCK - 1) / BLOCK);
     }
 
-    void activationForward(Tensor out, Tensor inp, Activation act, long n) {
-        throw new UnsupportedOperationException("TODO");
+    private void run(ThreadPool.Body body, long count) {
+        this.n = count;
+        pool.forRange(blocks(count), GRAIN, body);
     }
 
-    void activationBackward(Tensor dinp, Tensor dout, Tensor inp, Activation act, long n) {
-        throw new UnsupportedOperationException("TODO");
+    // ---- fill ----
+
+    void fill(Tensor t, float v) {
+        o1 = t.segment();
+        value = v;
+        run(fillBody, t.numel());
     }
 
-    void residualForward(Tensor out, Tensor a, Tensor b, long n) {
-        throw new UnsupportedOperationException("TODO");
+    private void fillRange(int worker, int begin, int end) {
+        long from = (long) begin * BLOCK;
+        long to = Math.min(n, (long) end * BLOCK);
+        MemorySegment out = o1;
+        FloatVector v = FloatVector.broadcast(S, value);
+        long i = from;
+        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            v.intoMemorySegment(out, i * 4, ORDER);
+        }
+        for (; i < to; i++) {
+            out.setAtIndex(F32, i, value);
+        }
     }
 
-    void residualBackward(Tensor da, Tensor db, Tensor dout, long n) {
-        throw new UnsupportedOperationException("TODO");
+    // ---- activations ----
+
+    // out(n) = act(inp(n))
+    void activationForward(Tensor out, Tensor inp, Activation act, long count) {
+        o1 = out.segment();
+        i1 = inp.segment();
+        run(act == Activation.GELU ? geluForwardBody : reluForwardBody, count);
     }
 
-    void dropoutForward(Tensor out, Tensor mask, Tensor inp, float p, long seed, long n) {
-        throw new UnsupportedOperationException("TODO");
+    // dinp(n) += act'(inp)·dout
+    void activationBackward(Tensor dinp, Tensor dout, Tensor inp, Activation act, long count) {
+        o1 = dinp.segment();
+        i1 = dout.segment();
+        i2 = inp.segment();
+        run(act == Activation.GELU ? geluBackwardBody : reluBackwardBody, count);
     }
 
-    void dropoutBackward(Tensor dinp, Tensor dout, Tensor mask, long n) {
-        throw new UnsupportedOperationException("TODO");
+    // GELU in the form x·σ(2u) = x/(1 + e^(-2u)), u = √(2/π)(x + 0.044715x³): equal to 0.5x(1 + tanh u) but free of
+    // the cancellation in 1 + tanh u for negative x, and one exp instead of a tanh
+    private void geluForwardRange(int worker, int begin, int end) {
+        long from = (long) begin * BLOCK;
+        long to = Math.min(n, (long) end * BLOCK);
+        MemorySegment out = o1;
+        MemorySegment inp = i1;
+        long i = from;
+        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
+            FloatVector u = x.mul(x).fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
+            FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP));
+            x.div(e.add(1f)).intoMemorySegment(out, i * 4, ORDER);
+        }
+        for (; i < to; i++) {
+            float x = inp.getAtIndex(F32, i);
+            float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
+            float e = (float) Math.exp(Math.clamp(-2 * u, -EXP_CLAMP, EXP_CLAMP));
+            out.setAtIndex(F32, i, x / (1 + e));
+        }
+    }
+
+    // with s = σ(2u) = 1/(1 + e), e = e^(-2u): d/dx x·s = s + 2x·s(1 - s)·du/dx, and s(1 - s) = e·s², which keeps
+    // full relative precision where s is close to 1 (1 - s would cancel)
+    private void geluBackwardRange(int worker, int begin, int end) {
+        long from = (long) begin * BLOCK;
+        long to = Math.min(n, (long) end * BLOCK);
+        MemorySegment dinp = o1;
+        MemorySegment dout = i1;
+        MemorySegment inp = i2;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        long i = from;
+        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
+            FloatVector x2 = x.mul(x);
+            FloatVector u = x2.fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
+            FloatVector du = x2.fma(3 * GELU_SCALE * GELU_CUBE, GELU_SCALE);
+            FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP));
+            FloatVector s = one.div(e.add(1f));
+            FloatVector grad = x.mul(du).mul(2f).mul(e.mul(s)).fma(s, s);
+            FloatVector g = FloatVector.fromMemorySegment(S, dout, i * 4, ORDER);
+            FloatVector d = FloatVector.fromMemorySegment(S, dinp, i * 4, ORDER);
+            g.fma(grad, d).intoMemorySegment(dinp, i * 4, ORDER);
+        }
+        for (; i < to; i++) {
+            float x = inp.getAtIndex(F32, i);
+            float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
+            float du = GELU_SCALE * (1 + 3 * GELU_CUBE * x * x);
+            float e = (float) Math.exp(Math.clamp(-2 * u, -EXP_CLAMP, EXP_CLAMP));
+            float s = 1 / (1 + e);
+            float grad = s + 2 * x * du * (e * s) * s;
+            dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i) * grad);
+        }
+    }
+
+    /**
+     * e^t lanewise for |t| &lt;= 87. t = k·ln2 + r with k an integer and |r| &lt;= ln2/2, so e^t = 2^k·e^r: e^r by a
+     * degree-6 Taylor polynomial (truncation below 1.2e-7 relative), 2^k built in the exponent bits.
+     */
+    static FloatVector exp(FloatVector t) {
+        final float log2e = 1.44269504088896341f;
+        // adding 1.5·2²³ rounds t·log2(e) to the nearest integer k and leaves k in the low mantissa bits
+        final float round = 0x1.8p23f;
+        // ln2 split in two (Cody-Waite): the high part has 9 significant bits, so k·LN2_HI is exact for |k| < 2¹⁵
+        // and r = t - k·ln2 keeps full precision
+        final float ln2Hi = 0.693359375f;
+        final float ln2Lo = -2.12194440e-4f;
+        FloatVector shifted = t.fma(log2e, round);
+        FloatVector k = shifted.sub(round);
+        FloatVector r = k.fma(FloatVector.broadcast(S, -ln2Hi), t);
+        r = k.fma(FloatVector.broadcast(S, -ln2Lo), r);
+        FloatVector p = r.fma(1f / 720, 1f / 120)
+                .fma(r, FloatVector.broadcast(S, 1f / 24))
+                .fma(r, FloatVector.broadcast(S, 1f / 6))
+                .fma(r, FloatVector.broadcast(S, 0.5f))
+                .fma(r, FloatVector.broadcast(S, 1f))
+                .fma(r, FloatVector.broadcast(S, 1f));
+        // the bits of `shifted` are those of 1.5·2²³ plus k; shifting k + 127 into the exponent field drops the rest
+        FloatVector twoK = shifted.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        return p.mul(twoK);
+    }
+
+    // out(n) = max(inp, 0)
+    private void reluForwardRange(int worker, int begin, int end) {
+        long from = (long) begin * BLOCK;
+        long to = Math.min(n, (long) end * BLOCK);
+        MemorySegment out = o1;
+        MemorySegment inp = i1;
+        long i = from;
+        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
+            x.max(0f).intoMemorySegment(out, i * 4, ORDER);
+        }
+        for (; i < to; i++) {
+            float x = inp.getAtIndex(F32, i);
+            out.setAtIndex(F32, i, x > 0 ? x : 0f);
+        }
+    }
+
+    // dinp(n) += inp > 0 ? dout : 0
+    private void reluBackwardRange(int worker, int begin, int end) {
+        long from = (long) begin * BLOCK;
+        long to = Math.min(n, (long) end * BLOCK);
+        MemorySegment dinp = o1;
+        MemorySegment dout = i1;
+        MemorySegment inp = i2;
+        FloatVector zero = FloatVector.zero(S);
+        long i = from;
+        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
+            FloatVector g = FloatVector.fromMemorySegment(S, dout, i * 4, ORDER);
+            FloatVector d = FloatVector.fromMemorySegment(S, dinp, i * 4, ORDER);
+            d.add(zero.blend(g, x.compare(VectorOperators.GT, 0f))).intoMemorySegment(dinp, i * 4, ORDER);
+        }
+        for (; i < to; i++) {
+            if (inp.getAtIndex(F32, i) > 0) {
+                dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i));
+            }
+        }
+    }
+
+    // ---- residual ----
+
+    // out(n) = a + b
+    void residualForward(Tensor out, Tensor a, Tensor b, long count) {
+        o1 = out.segment();
+        i1 = a.segment();
+        i2 = b.segment();
+        run(residualForwardBody, count);
+    }
+
+    private void residualForwardRange(int worker, int begin, int end) {
+        long from = (long) begin * BLOCK;
+        long to = Math.min(n, (long) end * BLOCK);
+        MemorySegment out = o1;
+        MemorySegment a = i1;
+        MemorySegment b = i2;
+        long i = from;
+        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector.fromMemorySegment(S, a, i * 4, ORDER)
+                    .add(FloatVector.fromMemorySegment(S, b, i * 4, ORDER))
+                    .intoMemorySegment(out, i * 4, ORDER);
+        }
+        for (; i < to; i++) {
+            out.setAtIndex(F32, i, a.getAtIndex(F32, i) + b.getAtIndex(F32, i));
+        }
+    }
+
+    // da(n) += dout; db(n) += dout (either may be null)
+    void residualBackward(Tensor da, Tensor db, Tensor dout, long count) {
+        if (da == null && db == null) {
+            return;
+        }
+        o1 = da == null ? null : da.segment();
+        o2 = db == null ? null : db.segment();
+        i1 = dout.segment();
+        run(residualBackwardBody, count);
+    }
+
+    private void residualBackwardRange(int worker, int begin, int end) {
+        long from = (long) begin * BLOCK;
+        long to = Math.min(n, (long) end * BLOCK);
+        if (o1 != null) {
+            accumulate(o1, i1, from, to);
+        }
+        if (o2 != null) {
+            accumulate(o2, i1, from, to);
+        }
+    }
+
+    // d[from, to) += g
+    private static void accumulate(MemorySegment d, MemorySegment g, long from, long to) {
+        long i = from;
+        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector.fromMemorySegment(S, d, i * 4, ORDER)
+                    .add(FloatVector.fromMemorySegment(S, g, i * 4, ORDER))
+                    .intoMemorySegment(d, i * 4, ORDER);
+        }
+        for (; i < to; i++) {
+            d.setAtIndex(F32, i, d.getAtIndex(F32, i) + g.getAtIndex(F32, i));
+        }
+    }
+
+    // ---- dropout ----
+
+    // mask(n) = bits(key, i) < threshold ? 0 : 1/(1-p); out(n) = inp·mask
+    void dropoutForward(Tensor out, Tensor mask, Tensor inp, float p, long seed, long count) {
+        o1 = out.segment();
+        o2 = mask.segment();
+        i1 = inp.segment();
+        value = DropoutRng.keepScale(p);
+        key = DropoutRng.key(seed);
+        threshold = DropoutRng.threshold(p);
+        run(dropoutForwardBody, count);
+    }
+
+    private void dropoutForwardRange(int worker, int begin, int end) {
+        long from = (long) begin * BLOCK;
+        long to = Math.min(n, (long) end * BLOCK);
+        MemorySegment out = o1;
+        MemorySegment mask = o2;
+        MemorySegment inp = i1;
+        float scale = value;
+        long k = key;
+        int thr = threshold;
+        for (long i = from; i < to; i++) {
+            float m = DropoutRng.bits(k, i) < thr ? 0f : scale;
+            mask.setAtIndex(F32, i, m);
+            out.setAtIndex(F32, i, inp.getAtIndex(F32, i) * m);
+        }
+    }
+
+    // dinp(n) += dout·mask
+    void dropoutBackward(Tensor dinp, Tensor dout, Tensor mask, long count) {
+        o1 = dinp.segment();
+        i1 = dout.segment();
+        i2 = mask.segment();
+        run(dropoutBackwardBody, count);
+    }
+
+    private void dropoutBackwardRange(int worker, int begin, int end) {
+        long from = (long) begin * BLOCK;
+        long to = Math.min(n, (long) end * BLOCK);
+        MemorySegment dinp = o1;
+        MemorySegment dout = i1;
+        MemorySegment mask = i2;
+        long i = from;
+        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
+            FloatVector g = FloatVector.fromMemorySegment(S, dout, i * 4, ORDER);
+            FloatVector m = FloatVector.fromMemorySegment(S, mask, i * 4, ORDER);
+            g.fma(m, FloatVector.fromMemorySegment(S, dinp, i * 4, ORDER)).intoMemorySegment(dinp, i * 4, ORDER);
+        }
+        for (; i < to; i++) {
+            dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i) * mask.getAtIndex(F32, i));
+        }
     }
 }
