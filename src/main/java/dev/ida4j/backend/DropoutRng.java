@@ -9,15 +9,18 @@ package dev.ida4j.backend;
  */
 public final class DropoutRng {
     /** splitmix64's increment: 2⁶⁴/φ, odd, so i·γ visits distinct counters for distinct i. */
-    private static final long GAMMA = 0x9E3779B97F4A7C15L;
+    public static final long GAMMA = 0x9E3779B97F4A7C15L;
+    /** The finaliser's two multipliers (public for vectorised copies of {@link #mix}). */
+    public static final long MIX1 = 0xBF58476D1CE4E5B9L;
+    public static final long MIX2 = 0x94D049BB133111EBL;
 
     private DropoutRng() {
     }
 
     /** The splitmix64 finaliser: a bijection on 64-bit words whose every output bit depends on every input bit. */
     public static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * MIX1;
+        z = (z ^ (z >>> 27)) * MIX2;
         return z ^ (z >>> 31);
     }
 

@@ -51,7 +51,7 @@ final class Gemm {
         tile = new MemorySegment[t];
         for (int i = 0; i < t; i++) {
             packA[i] = arena.allocate(4L * MC * KC, 64);
-            packB[i] = arena.allocate(4L * KC * NC, 64);
+            packB[i] = arena.allocate(4L * KC * ((NC + NR - 1) / NR) * NR, 64);
             tile[i] = arena.allocate(4L * MR * NR, 64);
         }
     }
@@ -133,42 +133,27 @@ final class Gemm {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     GemmPacking.packA(pa, a, aOff, lda, transA, ic, mc, pc, kc);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        long bPanel = 4L * jr * kc;
-                        int j = jc + jr;
-                        long bj = biasOff + 4L * j;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            long aPanel = 4L * ir * KC;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = Math.min(MR, mc - ir);
+                        long aPanel = 4L * ir * KC;
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nr = Math.min(NR, nc - jr);
+                            long bPanel = 4L * jr * kc;
+                            int j = jc + jr;
+                            long bj = biasOff + 4L * j;
                             long cij = cOff + 4 * ((ic + ir) * ldc + j);
-                            GemmKernel.product(kc, pa, aPanel, pb, bPanel, t);
-                            if (mr == MR && nr == NR) {
-                                GemmKernel.store(t, c, cij, ldcBytes, load, bs, bj);
+                            // a narrower kernel for the last panel of a width NR does not divide
+                            if (nr > 2 * L) {
+                                GemmKernel.product(kc, pa, aPanel, pb, bPanel, t);
+                            } else if (nr > L) {
+                                GemmKernel.product2(kc, pa, aPanel, pb, bPanel, t);
                             } else {
-                                merge(t, c, cij, ldc, mr, nr, load, bs, bj);
+                                GemmKernel.product1(kc, pa, aPanel, pb, bPanel, t);
                             }
+                            GemmKernel.store(t, c, cij, ldcBytes, mr, nr, load, bs, bj);
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /** c[r][j] = [c +] bias[j] + tile[r][j] for the valid part (mr x nr) of an edge tile. */
-    private static void merge(MemorySegment tile, MemorySegment c, long cOff, long ldc, int mr, int nr,
-                              boolean load, MemorySegment bias, long biasOff) {
-        for (int r = 0; r < mr; r++) {
-            for (int j = 0; j < nr; j++) {
-                float v = tile.get(F32, 4L * (r * NR + j));
-                if (bias != null) {
-                    v += bias.get(F32, biasOff + 4L * j);
-                }
-                long at = cOff + 4 * (r * ldc + j);
-                if (load) {
-                    v += c.get(F32, at);
-                }
-                c.set(F32, at, v);
             }
         }
     }

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,10 +23,12 @@ final class GemmKernel {
     static final int L = S.length();
     /** Rows of the register tile. */
     static final int MR = 8;
-    /** Columns of the register tile: two vectors. */
-    static final int NR = 2 * L;
+    /** Vectors across a row of the register tile. */
+    static final int NV = 3;
+    /** Columns of the register tile. */
+    static final int NR = NV * L;
     /** K block: a B micro-panel (KC x NR, 32 KiB) stays in L1/L2 while all A micro-panels of a block stream past. */
-    static final int KC = 256;
+    static final int KC = 512;
 
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     static final ByteOrder ORDER = ByteOrder.nativeOrder();
@@ -33,16 +36,92 @@ final class GemmKernel {
     static final long A_ROW = 4L * KC;
     /** Bytes of one K step of a packed B micro-panel. */
     static final long B_ROW = 4L * NR;
-    private static final long VB = 4L * L;
+    static final long VB = 4L * L;
 
     private GemmKernel() {
     }
 
     /**
-     * tile(MR,NR) = Σ_{p<kc} A[r][p]·B[p][j], stored row-major (NR floats a row) at the start of {@code tile}.
-     * Only the panels and the tile are live across the K loop, which keeps C2 from spilling loop registers.
+     * tile(MR,NR) = Σ_{p<kc} A[r][p]·B[p][j], row-major (NR floats a row) at the start of {@code tile}. Only the
+     * panels and the tile are live across the K loop, which keeps C2 from spilling any of its 32 vector registers;
+     * the caller adds the tile into C (a few dozen memory operations against kc·MR·NV FMAs).
      */
     static void product(int kc, MemorySegment pa, long aOff, MemorySegment pb, long bOff, MemorySegment tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c62 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S), c72 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            long bo = bOff + p * B_ROW;
+            long ao = aOff + 4L * p;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, pb, bo, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, pb, bo + VB, ORDER);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, pb, bo + 2 * VB, ORDER);
+            FloatVector a = FloatVector.broadcast(S, pa.get(F32, ao));
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            c02 = a.fma(b2, c02);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + A_ROW));
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            c12 = a.fma(b2, c12);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 2 * A_ROW));
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            c22 = a.fma(b2, c22);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 3 * A_ROW));
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            c32 = a.fma(b2, c32);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 4 * A_ROW));
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            c42 = a.fma(b2, c42);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 5 * A_ROW));
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            c52 = a.fma(b2, c52);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 6 * A_ROW));
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            c62 = a.fma(b2, c62);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 7 * A_ROW));
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+            c72 = a.fma(b2, c72);
+        }
+        c00.intoMemorySegment(tile, 0, ORDER);
+        c01.intoMemorySegment(tile, VB, ORDER);
+        c02.intoMemorySegment(tile, 2 * VB, ORDER);
+        c10.intoMemorySegment(tile, B_ROW, ORDER);
+        c11.intoMemorySegment(tile, B_ROW + VB, ORDER);
+        c12.intoMemorySegment(tile, B_ROW + 2 * VB, ORDER);
+        c20.intoMemorySegment(tile, 2 * B_ROW, ORDER);
+        c21.intoMemorySegment(tile, 2 * B_ROW + VB, ORDER);
+        c22.intoMemorySegment(tile, 2 * B_ROW + 2 * VB, ORDER);
+        c30.intoMemorySegment(tile, 3 * B_ROW, ORDER);
+        c31.intoMemorySegment(tile, 3 * B_ROW + VB, ORDER);
+        c32.intoMemorySegment(tile, 3 * B_ROW + 2 * VB, ORDER);
+        c40.intoMemorySegment(tile, 4 * B_ROW, ORDER);
+        c41.intoMemorySegment(tile, 4 * B_ROW + VB, ORDER);
+        c42.intoMemorySegment(tile, 4 * B_ROW + 2 * VB, ORDER);
+        c50.intoMemorySegment(tile, 5 * B_ROW, ORDER);
+        c51.intoMemorySegment(tile, 5 * B_ROW + VB, ORDER);
+        c52.intoMemorySegment(tile, 5 * B_ROW + 2 * VB, ORDER);
+        c60.intoMemorySegment(tile, 6 * B_ROW, ORDER);
+        c61.intoMemorySegment(tile, 6 * B_ROW + VB, ORDER);
+        c62.intoMemorySegment(tile, 6 * B_ROW + 2 * VB, ORDER);
+        c70.intoMemorySegment(tile, 7 * B_ROW, ORDER);
+        c71.intoMemorySegment(tile, 7 * B_ROW + VB, ORDER);
+        c72.intoMemorySegment(tile, 7 * B_ROW + 2 * VB, ORDER);
+    }
+
+    /** As {@link #product} for the first 2 vectors of each B row only: the last panel of a width that NR does not divide. */
+    static void product2(int kc, MemorySegment pa, long aOff, MemorySegment pb, long bOff, MemorySegment tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -99,30 +178,79 @@ final class GemmKernel {
         c71.intoMemorySegment(tile, 7 * B_ROW + VB, ORDER);
     }
 
-    /**
-     * dst(MR,NR) = [dst +] bias + tile for a full tile; {@code dst} rows are {@code ld} bytes apart, {@code bias}
-     * (NR floats at {@code biasOff}) may be null, {@code load} adds the current contents of dst.
-     */
-    static void store(MemorySegment tile, MemorySegment dst, long dOff, long ld, boolean load,
-                      MemorySegment bias, long biasOff) {
-        FloatVector z0 = FloatVector.zero(S), z1 = FloatVector.zero(S);
-        if (bias != null) {
-            z0 = FloatVector.fromMemorySegment(S, bias, biasOff, ORDER);
-            z1 = FloatVector.fromMemorySegment(S, bias, biasOff + VB, ORDER);
+    /** As {@link #product} for the first 1 vector of each B row only: the last panel of a width that NR does not divide. */
+    static void product1(int kc, MemorySegment pa, long aOff, MemorySegment pb, long bOff, MemorySegment tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            long bo = bOff + p * B_ROW;
+            long ao = aOff + 4L * p;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, pb, bo, ORDER);
+            FloatVector a = FloatVector.broadcast(S, pa.get(F32, ao));
+            c00 = a.fma(b0, c00);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + A_ROW));
+            c10 = a.fma(b0, c10);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 2 * A_ROW));
+            c20 = a.fma(b0, c20);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 3 * A_ROW));
+            c30 = a.fma(b0, c30);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 4 * A_ROW));
+            c40 = a.fma(b0, c40);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 5 * A_ROW));
+            c50 = a.fma(b0, c50);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 6 * A_ROW));
+            c60 = a.fma(b0, c60);
+            a = FloatVector.broadcast(S, pa.get(F32, ao + 7 * A_ROW));
+            c70 = a.fma(b0, c70);
         }
-        for (int r = 0; r < MR; r++) {
-            FloatVector v0 = FloatVector.fromMemorySegment(S, tile, r * B_ROW, ORDER).add(z0);
-            FloatVector v1 = FloatVector.fromMemorySegment(S, tile, r * B_ROW + VB, ORDER).add(z1);
-            row(dst, dOff + r * ld, load, v0, v1);
-        }
+        c00.intoMemorySegment(tile, 0, ORDER);
+        c10.intoMemorySegment(tile, B_ROW, ORDER);
+        c20.intoMemorySegment(tile, 2 * B_ROW, ORDER);
+        c30.intoMemorySegment(tile, 3 * B_ROW, ORDER);
+        c40.intoMemorySegment(tile, 4 * B_ROW, ORDER);
+        c50.intoMemorySegment(tile, 5 * B_ROW, ORDER);
+        c60.intoMemorySegment(tile, 6 * B_ROW, ORDER);
+        c70.intoMemorySegment(tile, 7 * B_ROW, ORDER);
     }
 
-    private static void row(MemorySegment dst, long off, boolean load, FloatVector v0, FloatVector v1) {
-        if (load) {
-            v0 = v0.add(FloatVector.fromMemorySegment(S, dst, off, ORDER));
-            v1 = v1.add(FloatVector.fromMemorySegment(S, dst, off + VB, ORDER));
+    /**
+     * Adds a computed tile into C: dst[r][j] = [dst +] bias[j] + tile[r][j] for r < rows, j < cols (a partial tile at
+     * an edge writes only its valid part). {@code dst} rows are {@code ld} bytes apart; {@code bias} (at
+     * {@code biasOff}) may be null; {@code load} keeps dst's current contents (accumulate, or a later K slice).
+     */
+    static void store(MemorySegment tile, MemorySegment dst, long dOff, long ld, int rows, int cols, boolean load,
+                      MemorySegment bias, long biasOff) {
+        for (int v = 0; v * L < cols; v++) {
+            long col = v * VB;
+            if (cols - v * L >= L) {
+                FloatVector z = bias == null ? FloatVector.zero(S) : FloatVector.fromMemorySegment(S, bias, biasOff + col, ORDER);
+                for (int r = 0; r < rows; r++) {
+                    long at = dOff + r * ld + col;
+                    FloatVector x = FloatVector.fromMemorySegment(S, tile, r * B_ROW + col, ORDER).add(z);
+                    if (load) {
+                        x = x.add(FloatVector.fromMemorySegment(S, dst, at, ORDER));
+                    }
+                    x.intoMemorySegment(dst, at, ORDER);
+                }
+            } else {
+                // the last, partial vector of an edge tile: masked, so nothing past column cols is read or written
+                VectorMask<Float> m = S.indexInRange(v * L, cols);
+                FloatVector z = bias == null ? FloatVector.zero(S) : FloatVector.fromMemorySegment(S, bias, biasOff + col, ORDER, m);
+                for (int r = 0; r < rows; r++) {
+                    long at = dOff + r * ld + col;
+                    FloatVector x = FloatVector.fromMemorySegment(S, tile, r * B_ROW + col, ORDER).add(z);
+                    if (load) {
+                        x = x.add(FloatVector.fromMemorySegment(S, dst, at, ORDER, m));
+                    }
+                    x.intoMemorySegment(dst, at, ORDER, m);
+                }
+            }
         }
-        v0.intoMemorySegment(dst, off, ORDER);
-        v1.intoMemorySegment(dst, off + VB, ORDER);
     }
 }

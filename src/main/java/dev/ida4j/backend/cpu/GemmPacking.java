@@ -5,12 +5,13 @@ import static dev.ida4j.backend.cpu.GemmKernel.KC;
 import static dev.ida4j.backend.cpu.GemmKernel.L;
 import static dev.ida4j.backend.cpu.GemmKernel.MR;
 import static dev.ida4j.backend.cpu.GemmKernel.NR;
+import static dev.ida4j.backend.cpu.GemmKernel.NV;
 import static dev.ida4j.backend.cpu.GemmKernel.ORDER;
 import static dev.ida4j.backend.cpu.GemmKernel.S;
+import static dev.ida4j.backend.cpu.GemmKernel.VB;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Packing for the GEMM: copies a block of op(A) or op(B) out of its row-major home (any leading dimension, either
@@ -70,22 +71,17 @@ final class GemmPacking {
             long d = 4L * t * kc * NR;
             int j = j0 + t * NR;
             if (!trans) {
-                if (cols == NR) {
-                    for (int p = 0; p < kc; p++) {
-                        long s = bOff + 4 * ((p0 + p) * ldb + j);
-                        FloatVector.fromMemorySegment(S, b, s, ORDER).intoMemorySegment(dst, d + 4L * p * NR, ORDER);
-                        FloatVector.fromMemorySegment(S, b, s + 4L * L, ORDER)
-                                .intoMemorySegment(dst, d + 4L * (p * NR + L), ORDER);
-                    }
-                } else {
-                    // masked loads read only the valid columns and give zeros for the padding
-                    VectorMask<Float> m0 = S.indexInRange(0, cols);
-                    VectorMask<Float> m1 = S.indexInRange(L, cols);
-                    for (int p = 0; p < kc; p++) {
-                        long s = bOff + 4 * ((p0 + p) * ldb + j);
-                        FloatVector.fromMemorySegment(S, b, s, ORDER, m0).intoMemorySegment(dst, d + 4L * p * NR, ORDER);
-                        FloatVector.fromMemorySegment(S, b, s + 4L * L, ORDER, m1)
-                                .intoMemorySegment(dst, d + 4L * (p * NR + L), ORDER);
+                for (int p = 0; p < kc; p++) {
+                    long src = bOff + 4 * ((p0 + p) * ldb + j);
+                    long dp = d + 4L * p * NR;
+                    for (int v = 0; v < NV; v++) {
+                        if (cols >= (v + 1) * L) {
+                            FloatVector.fromMemorySegment(S, b, src + v * VB, ORDER).intoMemorySegment(dst, dp + v * VB, ORDER);
+                        } else {
+                            // masked loads read only the valid columns and give zeros for the padding
+                            FloatVector.fromMemorySegment(S, b, src + v * VB, ORDER, S.indexInRange(v * L, cols))
+                                    .intoMemorySegment(dst, dp + v * VB, ORDER);
+                        }
                     }
                 }
                 continue;

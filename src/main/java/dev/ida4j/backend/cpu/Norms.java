@@ -89,26 +89,40 @@ final class Norms {
         MemorySegment bs = bias;
         int width = c;
         int bound = S.loopBound(width);
+        int bound2 = width / (2 * S.length()) * (2 * S.length());
         for (int r = begin; r < end; r++) {
             long row = (long) r * width * 4;
-            FloatVector acc = FloatVector.zero(S);
+            // two accumulators in each reduction halve the chain of dependent adds
+            FloatVector acc0 = FloatVector.zero(S);
+            FloatVector acc1 = FloatVector.zero(S);
             int j = 0;
-            for (; j < bound; j += S.length()) {
-                acc = acc.add(FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER));
+            for (; j < bound2; j += 2 * S.length()) {
+                acc0 = acc0.add(FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER));
+                acc1 = acc1.add(FloatVector.fromMemorySegment(S, xs, row + (j + S.length()) * 4L, ORDER));
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < bound; j += S.length()) {
+                acc0 = acc0.add(FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER));
+            }
+            float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
             for (; j < width; j++) {
                 sum += xs.get(F32, row + j * 4L);
             }
             float mu = sum / width;
             // the variance as Σ(x - mean)² over the row again (in L1), not E[x²] - mean², which cancels
             // catastrophically when |mean| is large against the spread
-            acc = FloatVector.zero(S);
-            for (j = 0; j < bound; j += S.length()) {
-                FloatVector d = FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER).sub(mu);
-                acc = d.fma(d, acc);
+            acc0 = FloatVector.zero(S);
+            acc1 = FloatVector.zero(S);
+            for (j = 0; j < bound2; j += 2 * S.length()) {
+                FloatVector d0 = FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER).sub(mu);
+                FloatVector d1 = FloatVector.fromMemorySegment(S, xs, row + (j + S.length()) * 4L, ORDER).sub(mu);
+                acc0 = d0.fma(d0, acc0);
+                acc1 = d1.fma(d1, acc1);
             }
-            float sq = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < bound; j += S.length()) {
+                FloatVector d = FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER).sub(mu);
+                acc0 = d.fma(d, acc0);
+            }
+            float sq = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
             for (; j < width; j++) {
                 float d = xs.get(F32, row + j * 4L) - mu;
                 sq += d * d;
@@ -129,7 +143,8 @@ final class Norms {
         }
     }
 
-    // dinp(N,C) += (dnorm - mean(dnorm) - norm·mean(dnorm·norm))·rstd with dnorm = weight·dout, norm = (inp - mean)·rstd;
+    // dinp(N,C) += (dnorm - mean(dnorm) - norm·mean(dnorm·norm))·rstd
+    //   with dnorm = weight·dout, norm = (inp - mean)·rstd, means over the row;
     // dweight(C) += Σ_rows norm·dout; dbias(C) += Σ_rows dout (each output may be null)
     void layerNormBackward(Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Tensor mu, Tensor s,
                            int rows, int width) {
@@ -178,52 +193,53 @@ final class Norms {
             long row = (long) r * width * 4;
             float mu = mean.getAtIndex(F32, r);
             float s = rstd.getAtIndex(F32, r);
-            // dweight and dbias: every row adds norm·dout and dout into this worker's partials
-            for (int j = 0; j < bound; j += S.length()) {
+            // dinp needs the row means a = mean(dnorm), b = mean(dnorm·norm) first
+            float a = 0;
+            float b = 0;
+            if (dxs != null) {
+                FloatVector accA = FloatVector.zero(S);
+                FloatVector accB = FloatVector.zero(S);
+                int j = 0;
+                for (; j < bound; j += S.length()) {
+                    FloatVector dnorm = FloatVector.fromMemorySegment(S, ws, j * 4L, ORDER)
+                            .mul(FloatVector.fromMemorySegment(S, gs, row + j * 4L, ORDER));
+                    FloatVector norm = FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER).sub(mu).mul(s);
+                    accA = accA.add(dnorm);
+                    accB = dnorm.fma(norm, accB);
+                }
+                a = accA.reduceLanes(VectorOperators.ADD);
+                b = accB.reduceLanes(VectorOperators.ADD);
+                for (; j < width; j++) {
+                    float dnorm = ws.getAtIndex(F32, j) * gs.get(F32, row + j * 4L);
+                    a += dnorm;
+                    b += dnorm * (xs.get(F32, row + j * 4L) - mu) * s;
+                }
+                a /= width;
+                b /= width;
+            }
+            // one pass adds norm·dout and dout into this worker's (dweight, dbias) partials, and the row's dinp
+            FloatVector sv = FloatVector.broadcast(S, s);
+            int j = 0;
+            for (; j < bound; j += S.length()) {
                 FloatVector g = FloatVector.fromMemorySegment(S, gs, row + j * 4L, ORDER);
                 FloatVector norm = FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER).sub(mu).mul(s);
                 norm.fma(g, FloatVector.fromArray(S, part, dwAt + j)).intoArray(part, dwAt + j);
                 g.add(FloatVector.fromArray(S, part, dbAt + j)).intoArray(part, dbAt + j);
+                if (dxs != null) {
+                    FloatVector dnorm = FloatVector.fromMemorySegment(S, ws, j * 4L, ORDER).mul(g);
+                    FloatVector d = FloatVector.fromMemorySegment(S, dxs, row + j * 4L, ORDER);
+                    norm.mul(-b).add(dnorm).sub(a).fma(sv, d).intoMemorySegment(dxs, row + j * 4L, ORDER);
+                }
             }
-            for (int j = bound; j < width; j++) {
+            for (; j < width; j++) {
                 float g = gs.get(F32, row + j * 4L);
-                part[dwAt + j] += (xs.get(F32, row + j * 4L) - mu) * s * g;
-                part[dbAt + j] += g;
-            }
-            if (dxs == null) {
-                continue;
-            }
-            FloatVector accA = FloatVector.zero(S);
-            FloatVector accB = FloatVector.zero(S);
-            int j = 0;
-            for (; j < bound; j += S.length()) {
-                FloatVector dnorm = FloatVector.fromMemorySegment(S, ws, j * 4L, ORDER)
-                        .mul(FloatVector.fromMemorySegment(S, gs, row + j * 4L, ORDER));
-                FloatVector norm = FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER).sub(mu).mul(s);
-                accA = accA.add(dnorm);
-                accB = dnorm.fma(norm, accB);
-            }
-            float a = accA.reduceLanes(VectorOperators.ADD);
-            float b = accB.reduceLanes(VectorOperators.ADD);
-            for (; j < width; j++) {
-                float dnorm = ws.getAtIndex(F32, j) * gs.get(F32, row + j * 4L);
-                a += dnorm;
-                b += dnorm * (xs.get(F32, row + j * 4L) - mu) * s;
-            }
-            a /= width;
-            b /= width;
-            FloatVector sv = FloatVector.broadcast(S, s);
-            for (j = 0; j < bound; j += S.length()) {
-                FloatVector dnorm = FloatVector.fromMemorySegment(S, ws, j * 4L, ORDER)
-                        .mul(FloatVector.fromMemorySegment(S, gs, row + j * 4L, ORDER));
-                FloatVector norm = FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER).sub(mu).mul(s);
-                FloatVector d = FloatVector.fromMemorySegment(S, dxs, row + j * 4L, ORDER);
-                norm.mul(-b).add(dnorm).sub(a).fma(sv, d).intoMemorySegment(dxs, row + j * 4L, ORDER);
-            }
-            for (; j < width; j++) {
-                float dnorm = ws.getAtIndex(F32, j) * gs.get(F32, row + j * 4L);
                 float norm = (xs.get(F32, row + j * 4L) - mu) * s;
-                dxs.set(F32, row + j * 4L, dxs.get(F32, row + j * 4L) + (dnorm - a - norm * b) * s);
+                part[dwAt + j] += norm * g;
+                part[dbAt + j] += g;
+                if (dxs != null) {
+                    float dnorm = ws.getAtIndex(F32, j) * g;
+                    dxs.set(F32, row + j * 4L, dxs.get(F32, row + j * 4L) + (dnorm - a - norm * b) * s);
+                }
             }
         }
     }
@@ -433,7 +449,8 @@ final class Norms {
     private static void addSquaresRow(float[] part, int at, MemorySegment xs, long row, float[] ch, int width) {
         int j = 0;
         for (int bound = S.loopBound(width); j < bound; j += S.length()) {
-            FloatVector d = FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER).sub(FloatVector.fromArray(S, ch, j));
+            FloatVector d = FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER)
+                    .sub(FloatVector.fromArray(S, ch, j));
             d.fma(d, FloatVector.fromArray(S, part, at + j)).intoArray(part, at + j);
         }
         for (; j < width; j++) {

@@ -33,7 +33,8 @@ final class RefNorms {
         }
     }
 
-    // dinp(N,C) += (dnorm - mean(dnorm) - norm·mean(dnorm·norm))·rstd with dnorm = weight·dout, norm = (inp - mean)·rstd;
+    // dinp(N,C) += (dnorm - mean(dnorm) - norm·mean(dnorm·norm))·rstd
+    //   with dnorm = weight·dout, norm = (inp - mean)·rstd, means over the row;
     // dweight(C) += Σ_rows norm·dout; dbias(C) += Σ_rows dout
     static void layerNormBackward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor weight,
                                   Tensor mean, Tensor rstd, int n, int c) {
