@@ -48,7 +48,7 @@ class GptGradientTest {
                 for (int s = 0; s < 3; s++) {
                     long i = r.nextLong(p.numel());
                     float orig = p.get(i);
-                    float eps = 1e-2f;
+                    float eps = 1e-3f; // 1e-2 is too coarse: the loss curves noticeably over it at these weights
                     p.set(i, orig + eps);
                     double plus = model.forward();
                     p.set(i, orig - eps);
