@@ -2,6 +2,7 @@ package dev.ida4j.cli;
 
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.Backends;
+import dev.ida4j.backend.ProfilingBackend;
 import dev.ida4j.model.gpt.Gpt;
 import dev.ida4j.model.gpt.GptConfig;
 import dev.ida4j.optim.AdamW;
@@ -137,6 +138,8 @@ final class BenchCommand {
         int warmup;
         @Option(names = "--json", description = "print one JSON line")
         boolean json;
+        @Option(names = "--profile", description = "also print time per op (to stderr); synchronizes after each op")
+        boolean profile;
 
         @Override
         public void run() {
@@ -150,7 +153,8 @@ final class BenchCommand {
             GptConfig cfg = GptConfig.tinyGpt();
             int batch = 32;
             int seq = cfg.maxT();
-            try (Backend be = backend(device, t);
+            ProfilingBackend profiler = profile ? new ProfilingBackend(backend(device, t)) : null;
+            try (Backend be = profile ? profiler : backend(device, t);
                  Gpt model = new Gpt(be, cfg, batch, seq);
                  AdamW opt = new AdamW(be, model.params(), AdamW.Settings.of(3e-4f, 0.1f));
                  Arena host = Arena.ofConfined()) {
@@ -166,6 +170,9 @@ final class BenchCommand {
                 float loss = 0;
                 for (int i = 0; i < warmup; i++) {
                     loss = model.trainStep(opt);
+                }
+                if (profile) {
+                    profiler.reset();
                 }
                 double[] ms = new double[steps];
                 for (int i = 0; i < steps; i++) {
@@ -187,6 +194,9 @@ final class BenchCommand {
                     System.out.printf(Locale.ROOT,
                             "step %s on %s, %d threads: %.1f ms/step, %.0f tokens/s, %.1f GFLOP/s (loss %.4f)%n",
                             preset, device, t, med, tokensPerS, gflops, loss);
+                }
+                if (profile) {
+                    System.err.print("time per op over " + steps + " steps:\n" + profiler.report());
                 }
             }
         }
