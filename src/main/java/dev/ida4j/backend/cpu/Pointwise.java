@@ -3,10 +3,12 @@ package dev.ida4j.backend.cpu;
 import dev.ida4j.backend.Activation;
 import dev.ida4j.backend.DropoutRng;
 import dev.ida4j.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -36,7 +38,12 @@ final class Pointwise {
     /** exp's argument is clamped here: e^±80 and its products below stay normal floats, and σ is 0 or 1 to fp32. */
     private static final float EXP_CLAMP = 80f;
 
+    /** Each worker's slice of {@link #scratch}: one vector, on a cache line of its own. */
+    private static final long SCRATCH_BYTES = Math.max(64, S.vectorByteSize());
+
     private final ThreadPool pool;
+    /** Native memory for exp's int-to-float step, one vector per worker; freed with this object. */
+    private final MemorySegment scratch;
     private final ThreadPool.Body fillBody = this::fillRange;
     private final ThreadPool.Body geluForwardBody = this::geluForwardRange;
     private final ThreadPool.Body geluBackwardBody = this::geluBackwardRange;
@@ -59,6 +66,7 @@ final class Pointwise {
 
     Pointwise(ThreadPool pool) {
         this.pool = pool;
+        this.scratch = Arena.ofAuto().allocate(pool.threads() * SCRATCH_BYTES, SCRATCH_BYTES);
     }
 
     /** Blocks covering n elements. */
@@ -118,11 +126,12 @@ final class Pointwise {
         long to = Math.min(n, (long) end * BLOCK);
         MemorySegment out = o1;
         MemorySegment inp = i1;
+        long at = (long) worker * SCRATCH_BYTES;
         long i = from;
         for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
             FloatVector u = x.mul(x).fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
-            FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP));
+            FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP), scratch, at);
             x.div(e.add(1f)).intoMemorySegment(out, i * 4, ORDER);
         }
         for (; i < to; i++) {
@@ -142,13 +151,14 @@ final class Pointwise {
         MemorySegment dout = i1;
         MemorySegment inp = i2;
         FloatVector one = FloatVector.broadcast(S, 1f);
+        long at = (long) worker * SCRATCH_BYTES;
         long i = from;
         for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
             FloatVector x2 = x.mul(x);
             FloatVector u = x2.fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
             FloatVector du = x2.fma(3 * GELU_SCALE * GELU_CUBE, GELU_SCALE);
-            FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP));
+            FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP), scratch, at);
             FloatVector s = one.div(e.add(1f));
             FloatVector grad = x.mul(du).mul(2f).mul(e.mul(s)).fma(s, s);
             FloatVector g = FloatVector.fromMemorySegment(S, dout, i * 4, ORDER);
@@ -169,17 +179,22 @@ final class Pointwise {
     /**
      * e^t lanewise for |t| &lt;= 87. t = k·ln2 + r with k an integer and |r| &lt;= ln2/2, so e^t = 2^k·e^r: e^r by a
      * degree-5 polynomial, 2^k built in the exponent bits. Relative error below 2.3e-7 on [-87, 87].
+     *
+     * <p>The int bits of 2^k become a float through {@code scratch} (one vector of native memory at {@code at}),
+     * not through {@code reinterpretAsFloats()}: until C2 compiles a caller, the Vector API runs a reinterpret by
+     * way of a heap MemorySegment, and that second segment class in the shared type profile of
+     * {@code fromMemorySegment} leaves every later-compiled kernel with virtual calls on each load (LayerNorm
+     * measured 1.6x slower). The store and reload cost about as much as the reinterpret.
      */
-    static FloatVector exp(FloatVector t) {
+    static FloatVector exp(FloatVector t, MemorySegment scratch, long at) {
         final float log2e = 1.44269504088896341f;
-        // adding 1.5·2²³ rounds t·log2(e) to the nearest integer k and leaves k in the low mantissa bits
+        // adding 1.5·2²³ rounds t·log2(e) to the nearest integer k (then subtracted back out exactly)
         final float round = 0x1.8p23f;
         // ln2 split in two (Cody-Waite): the high part has 9 significant bits, so k·LN2_HI is exact for |k| < 2¹⁵
         // and r = t - k·ln2 keeps full precision
         final float ln2Hi = 0.693359375f;
         final float ln2Lo = -2.12194440e-4f;
-        FloatVector shifted = t.fma(log2e, round);
-        FloatVector k = shifted.sub(round);
+        FloatVector k = t.fma(log2e, round).sub(round);
         FloatVector r = k.fma(FloatVector.broadcast(S, -ln2Hi), t);
         r = k.fma(FloatVector.broadcast(S, -ln2Lo), r);
         // minimax (relative error) fit of e^r on [-ln2/2, ln2/2]: 7.5e-8 in exact arithmetic, one term fewer than
@@ -189,10 +204,10 @@ final class Pointwise {
                 .fma(r, FloatVector.broadcast(S, 0.49998894333839417f))
                 .fma(r, FloatVector.broadcast(S, 0.9999997019767761f))
                 .fma(r, FloatVector.broadcast(S, 1.0000001192092896f));
-        // the bits of `shifted` are those of 1.5·2²³ plus k; shifting k + 127 into the exponent field drops the rest
-        FloatVector twoK = shifted.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        return p.mul(twoK);
+        // 2^k: k + 127 in the exponent field
+        ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23)
+                .intoMemorySegment(scratch, at, ORDER);
+        return p.mul(FloatVector.fromMemorySegment(S, scratch, at, ORDER));
     }
 
     // out(n) = max(inp, 0)
