@@ -37,6 +37,8 @@ final class Pointwise {
     private static final float GELU_CUBE = 0.044715f;
     /** exp's argument is clamped here: e^±80 and its products below stay normal floats, and σ is 0 or 1 to fp32. */
     private static final float EXP_CLAMP = 80f;
+    /** GELU backward clamps x here: at |x| = 10, |2u| > 87, so σ(2u) and the gradient are already 0 or 1. */
+    private static final float GELU_X_CLAMP = 10f;
 
     /** Each worker's slice of {@link #scratch}: one vector, on a cache line of its own. */
     private static final long SCRATCH_BYTES = Math.max(64, S.vectorByteSize());
@@ -143,7 +145,8 @@ final class Pointwise {
     }
 
     // with s = σ(2u) = 1/(1 + e), e = e^(-2u): d/dx x·s = s + 2x·s(1 - s)·du/dx, and s(1 - s) = e·s², which keeps
-    // full relative precision where s is close to 1 (1 - s would cancel)
+    // full relative precision where s is close to 1 (1 - s would cancel). x is clamped to ±10 first: beyond, the
+    // gradient is 0 or 1 to fp32, and the clamp keeps x·du·e (e held at e^±80) from growing without bound
     private void geluBackwardRange(int worker, int begin, int end) {
         long from = (long) begin * BLOCK;
         long to = Math.min(n, (long) end * BLOCK);
@@ -154,7 +157,7 @@ final class Pointwise {
         long at = (long) worker * SCRATCH_BYTES;
         long i = from;
         for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
+            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER).max(-GELU_X_CLAMP).min(GELU_X_CLAMP);
             FloatVector x2 = x.mul(x);
             FloatVector u = x2.fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
             FloatVector du = x2.fma(3 * GELU_SCALE * GELU_CUBE, GELU_SCALE);
@@ -166,7 +169,7 @@ final class Pointwise {
             g.fma(grad, d).intoMemorySegment(dinp, i * 4, ORDER);
         }
         for (; i < to; i++) {
-            float x = inp.getAtIndex(F32, i);
+            float x = Math.clamp(inp.getAtIndex(F32, i), -GELU_X_CLAMP, GELU_X_CLAMP);
             float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
             float du = GELU_SCALE * (1 + 3 * GELU_CUBE * x * x);
             float e = (float) Math.exp(Math.clamp(-2 * u, -EXP_CLAMP, EXP_CLAMP));
