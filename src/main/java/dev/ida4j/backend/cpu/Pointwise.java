@@ -3,10 +3,12 @@ package dev.ida4j.backend.cpu;
 import dev.ida4j.backend.Activation;
 import dev.ida4j.backend.DropoutRng;
 import dev.ida4j.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -33,10 +35,20 @@ final class Pointwise {
 
     private static final float GELU_SCALE = 0.7978845608028654f; // sqrt(2/pi)
     private static final float GELU_CUBE = 0.044715f;
-    /** exp's argument is clamped here: e^±80 and its products below stay normal floats, and σ is 0 or 1 to fp32. */
+    /** GELU forward clamps exp's argument here: e^±80 stays a normal float, and σ is 0 or 1 to fp32 beyond. */
     private static final float EXP_CLAMP = 80f;
+    /**
+     * GELU backward clamps x here: at |x| = 9, |2u| = 66, so σ(2u) and the gradient are already 0 or 1 to fp32, and
+     * e^(-2u) stays within e^±66 (no exp clamp needed, e·s² stays a normal float).
+     */
+    private static final float GELU_X_CLAMP = 9f;
+
+    /** Each worker's slice of {@link #scratch}: one vector, on a cache line of its own. */
+    private static final long SCRATCH_BYTES = Math.max(64, S.vectorByteSize());
 
     private final ThreadPool pool;
+    /** Native memory for exp's int-to-float step, one vector per worker; freed with this object. */
+    private final MemorySegment scratch;
     private final ThreadPool.Body fillBody = this::fillRange;
     private final ThreadPool.Body geluForwardBody = this::geluForwardRange;
     private final ThreadPool.Body geluBackwardBody = this::geluBackwardRange;
@@ -59,6 +71,7 @@ final class Pointwise {
 
     Pointwise(ThreadPool pool) {
         this.pool = pool;
+        this.scratch = Arena.ofAuto().allocate(pool.threads() * SCRATCH_BYTES, SCRATCH_BYTES);
     }
 
     /** Blocks covering n elements. */
@@ -118,11 +131,12 @@ final class Pointwise {
         long to = Math.min(n, (long) end * BLOCK);
         MemorySegment out = o1;
         MemorySegment inp = i1;
+        long at = (long) worker * SCRATCH_BYTES;
         long i = from;
         for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
             FloatVector u = x.mul(x).fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
-            FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP));
+            FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP), scratch, at);
             x.div(e.add(1f)).intoMemorySegment(out, i * 4, ORDER);
         }
         for (; i < to; i++) {
@@ -134,7 +148,8 @@ final class Pointwise {
     }
 
     // with s = σ(2u) = 1/(1 + e), e = e^(-2u): d/dx x·s = s + 2x·s(1 - s)·du/dx, and s(1 - s) = e·s², which keeps
-    // full relative precision where s is close to 1 (1 - s would cancel)
+    // full relative precision where s is close to 1 (1 - s would cancel). x is clamped first (GELU_X_CLAMP), which
+    // bounds x·du·e for any input
     private void geluBackwardRange(int worker, int begin, int end) {
         long from = (long) begin * BLOCK;
         long to = Math.min(n, (long) end * BLOCK);
@@ -142,13 +157,14 @@ final class Pointwise {
         MemorySegment dout = i1;
         MemorySegment inp = i2;
         FloatVector one = FloatVector.broadcast(S, 1f);
+        long at = (long) worker * SCRATCH_BYTES;
         long i = from;
         for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
+            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER).max(-GELU_X_CLAMP).min(GELU_X_CLAMP);
             FloatVector x2 = x.mul(x);
             FloatVector u = x2.fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
             FloatVector du = x2.fma(3 * GELU_SCALE * GELU_CUBE, GELU_SCALE);
-            FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP));
+            FloatVector e = exp(u.mul(-2f), scratch, at);
             FloatVector s = one.div(e.add(1f));
             FloatVector grad = x.mul(du).mul(2f).mul(e.mul(s)).fma(s, s);
             FloatVector g = FloatVector.fromMemorySegment(S, dout, i * 4, ORDER);
@@ -156,10 +172,10 @@ final class Pointwise {
             g.fma(grad, d).intoMemorySegment(dinp, i * 4, ORDER);
         }
         for (; i < to; i++) {
-            float x = inp.getAtIndex(F32, i);
+            float x = Math.clamp(inp.getAtIndex(F32, i), -GELU_X_CLAMP, GELU_X_CLAMP);
             float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
             float du = GELU_SCALE * (1 + 3 * GELU_CUBE * x * x);
-            float e = (float) Math.exp(Math.clamp(-2 * u, -EXP_CLAMP, EXP_CLAMP));
+            float e = (float) Math.exp(-2 * u);
             float s = 1 / (1 + e);
             float grad = s + 2 * x * du * (e * s) * s;
             dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i) * grad);
@@ -169,17 +185,22 @@ final class Pointwise {
     /**
      * e^t lanewise for |t| &lt;= 87. t = k·ln2 + r with k an integer and |r| &lt;= ln2/2, so e^t = 2^k·e^r: e^r by a
      * degree-5 polynomial, 2^k built in the exponent bits. Relative error below 2.3e-7 on [-87, 87].
+     *
+     * <p>The int bits of 2^k become a float through {@code scratch} (one vector of native memory at {@code at}),
+     * not through {@code reinterpretAsFloats()}: until C2 compiles a caller, the Vector API runs a reinterpret by
+     * way of a heap MemorySegment, and that second segment class in the shared type profile of
+     * {@code fromMemorySegment} leaves every later-compiled kernel with virtual calls on each load (LayerNorm
+     * measured 1.6x slower). The store and reload cost about as much as the reinterpret.
      */
-    static FloatVector exp(FloatVector t) {
+    static FloatVector exp(FloatVector t, MemorySegment scratch, long at) {
         final float log2e = 1.44269504088896341f;
-        // adding 1.5·2²³ rounds t·log2(e) to the nearest integer k and leaves k in the low mantissa bits
+        // adding 1.5·2²³ rounds t·log2(e) to the nearest integer k (then subtracted back out exactly)
         final float round = 0x1.8p23f;
         // ln2 split in two (Cody-Waite): the high part has 9 significant bits, so k·LN2_HI is exact for |k| < 2¹⁵
         // and r = t - k·ln2 keeps full precision
         final float ln2Hi = 0.693359375f;
         final float ln2Lo = -2.12194440e-4f;
-        FloatVector shifted = t.fma(log2e, round);
-        FloatVector k = shifted.sub(round);
+        FloatVector k = t.fma(log2e, round).sub(round);
         FloatVector r = k.fma(FloatVector.broadcast(S, -ln2Hi), t);
         r = k.fma(FloatVector.broadcast(S, -ln2Lo), r);
         // minimax (relative error) fit of e^r on [-ln2/2, ln2/2]: 7.5e-8 in exact arithmetic, one term fewer than
@@ -189,10 +210,10 @@ final class Pointwise {
                 .fma(r, FloatVector.broadcast(S, 0.49998894333839417f))
                 .fma(r, FloatVector.broadcast(S, 0.9999997019767761f))
                 .fma(r, FloatVector.broadcast(S, 1.0000001192092896f));
-        // the bits of `shifted` are those of 1.5·2²³ plus k; shifting k + 127 into the exponent field drops the rest
-        FloatVector twoK = shifted.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        return p.mul(twoK);
+        // 2^k: k + 127 in the exponent field
+        ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23)
+                .intoMemorySegment(scratch, at, ORDER);
+        return p.mul(FloatVector.fromMemorySegment(S, scratch, at, ORDER));
     }
 
     // out(n) = max(inp, 0)

@@ -69,6 +69,24 @@ class PointwiseContractTest {
 
     @ParameterizedTest
     @MethodSource("dev.ida4j.backend.TestBackends#all")
+    void geluSaturatesForLargeInputs(Backend backend) {
+        float[] xs = {-1e10f, -50, 50, 1e10f};
+        try (TensorArena arena = backend.arena("gelu")) {
+            Tensor inp = f32(arena, "inp", xs.length).copyFrom(xs);
+            Tensor out = f32(arena, "out", xs.length);
+            Tensor dout = f32(arena, "dout", xs.length).copyFrom(new float[] {1, 1, 1, 1});
+            Tensor dinp = f32(arena, "dinp", xs.length);
+            backend.activationForward(out, inp, Activation.GELU, xs.length);
+            backend.activationBackward(dinp, dout, inp, Activation.GELU, xs.length);
+            for (int i = 0; i < xs.length; i++) {
+                assertThat(out.get(i)).as("gelu(%s)", xs[i]).isCloseTo(xs[i] > 0 ? xs[i] : 0, within(1e-6f));
+                assertThat(dinp.get(i)).as("gelu'(%s)", xs[i]).isCloseTo(xs[i] > 0 ? 1 : 0, within(1e-6f));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.ida4j.backend.TestBackends#all")
     void reluForwardClampsAtZero(Backend backend) {
         float[] xs = {-2, -0f, 0, 0.5f, 3};
         try (TensorArena arena = backend.arena("relu")) {
