@@ -3,7 +3,6 @@ package dev.ida4j.backend.cpu;
 import static dev.ida4j.backend.cpu.AttentionScratch.L;
 import static dev.ida4j.backend.cpu.AttentionScratch.S;
 import static dev.ida4j.backend.cpu.AttentionScratch.roundUp;
-import static dev.ida4j.backend.cpu.AttentionScratch.tiles;
 
 import dev.ida4j.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -30,6 +29,7 @@ final class Attention {
     private final Forward forward = new Forward();
     private final Backward backward = new Backward();
 
+    /** {@code gemm} is not used: these products are small, per thread, and handled by {@link AttentionTile}. */
     Attention(ThreadPool pool, Gemm gemm) {
         this.pool = pool;
         this.scratch = new AttentionScratch[pool.threads()];
@@ -59,7 +59,8 @@ final class Attention {
         pool.forRange(b * nh, grain(tq, tk, hs), f);
     }
 
-    // datt = dout·vᵀ; dscores = att ⊙ (datt - Σ_j att·datt); dq += dscores·k/√HS; dk += dscoresᵀ·q/√HS; dv += attᵀ·dout
+    // datt = dout·vᵀ; dscores = att ⊙ (datt - Σ_j att·datt);
+    // dq += dscores·k/√HS; dk += dscoresᵀ·q/√HS; dv += attᵀ·dout
     void backward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor q, Tensor k, Tensor v, Tensor att,
                   int b, int tq, int tk, int nh, int hs) {
         if (dq == null && dk == null && dv == null) {
@@ -89,10 +90,10 @@ final class Attention {
     }
 
     /**
-     * r(TQR, TKP) = x(Tq, HSP)·y(Tk, HSP)ᵀ, where row i is only needed for keys [0, seen[i]). The kernel wants the
-     * right operand transposed: that is Tk·HS moves for yᵀ, then each tile of four rows runs as far as the furthest
-     * seen[i] in it. With few rows (Tq·(HS + Tk) < Tk·HS) it is cheaper to transpose x instead, form rᵀ = y·xᵀ and
-     * transpose that small (Tk, Tq) result back, zeros past Tk.
+     * r(TQR, TKP) = x(Tq, HSP)·y(Tk, HSP)ᵀ, where row i is only needed for keys [0, seen[i]). The kernel wants
+     * the right operand transposed: that is Tk·HS moves for yᵀ, then each tile of four rows runs as far as the
+     * furthest seen[i] in it. With few rows (Tq·(HS + Tk) < Tk·HS) it is cheaper to transpose x instead, form
+     * rᵀ = y·xᵀ and transpose that small (Tk, Tq) result back, zeros past Tk.
      */
     private static void timesTransposed(AttentionScratch s, float[] x, int tq, float[] y, int tk, int hs, float[] r) {
         int hsp = roundUp(hs);
@@ -175,8 +176,9 @@ final class Attention {
             }
             timesTransposed(s, s.q, tq, s.k, tk, hs, s.p); // scores = q·kᵀ
             long attAt = ((long) bi * nh + h) * tq * tk * Float.BYTES;
+            float scale = (float) (1 / Math.sqrt(hs));
             for (int i = 0; i < tq; i++) {
-                s.seen[i] = softmax(s, i * tkp, visible(i), (float) (1 / Math.sqrt(hs)));
+                s.seen[i] = softmax(s, i * tkp, visible(i), scale);
                 AttentionScratch.storeRow(s.p, i * tkp, att, attAt + (long) i * tk * Float.BYTES, tk, false);
             }
             // out = att·v, each tile of queries over the keys any of them sees
@@ -199,7 +201,8 @@ final class Attention {
             FloatVector vscale = FloatVector.broadcast(S, scale);
             FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int j = 0; j < jv; j += L) {
-                FloatVector x = FloatVector.fromArray(S, p, row + j).fma(vscale, FloatVector.fromArray(S, s.keyBias, j));
+                FloatVector bias = FloatVector.fromArray(S, s.keyBias, j);
+                FloatVector x = FloatVector.fromArray(S, p, row + j).fma(vscale, bias);
                 x.intoArray(p, row + j);
                 vmax = vmax.max(x);
             }
@@ -298,8 +301,8 @@ final class Attention {
         }
 
         /**
-         * ds[row, 0..n) = p ⊙ (datt - Σ p·datt) / √HS in place, zeros to TKP. Past the row's last seen key p is 0 and
-         * datt finite (the transposed values are zero-padded), so those lanes come out 0.
+         * ds[row, 0..n) = p ⊙ (datt - Σ p·datt) / √HS in place, zeros to TKP. Past the row's last seen key p is 0
+         * and datt finite (the transposed operand is zero-padded), so those lanes come out 0.
          */
         private static void softmaxBackward(AttentionScratch s, int row, int n, int tkp, float scale) {
             float[] p = s.p;

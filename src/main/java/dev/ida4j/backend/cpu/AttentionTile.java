@@ -17,8 +17,8 @@ final class AttentionTile {
     }
 
     /**
-     * c[cAt + r·ldc + n] = Σ_{p ∈ [p0, p1)} a[aAt + r·aRow + p·aCol] · b[p·ldb + n] for r in [0, 4), n in [0, n);
-     * an empty range [p0, p1) writes zeros.
+     * c[cAt + r·ldc + j] = Σ_{p ∈ [p0, p1)} a[aAt + r·aRow + p·aCol] · b[p·ldb + j] for r in [0, 4) and
+     * j in [0, n); an empty range [p0, p1) writes zeros.
      */
     static void rows4(float[] a, int aAt, int aRow, int aCol, float[] b, int ldb, int p0, int p1,
                       float[] c, int cAt, int ldc, int n) {

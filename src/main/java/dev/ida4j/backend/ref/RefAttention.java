@@ -57,7 +57,8 @@ final class RefAttention {
         }
     }
 
-    // datt = dout·vᵀ; dscores = att ⊙ (datt - Σ_j att·datt); dq += dscores·k/√HS; dk += dscoresᵀ·q/√HS; dv += attᵀ·dout
+    // datt = dout·vᵀ; dscores = att ⊙ (datt - Σ_j att·datt);
+    // dq += dscores·k/√HS; dk += dscoresᵀ·q/√HS; dv += attᵀ·dout
     static void backward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor q, Tensor k, Tensor v, Tensor att,
                          int b, int tq, int tk, int nh, int hs) {
         int c = nh * hs;
