@@ -11,26 +11,33 @@ import static dev.ida4j.backend.cpu.GemmKernel.S;
 import dev.ida4j.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
  * Packed, cache-blocked SGEMM (the GotoBLAS/BLIS loop nest) and the linear layer built on it.
  *
- * <p>Per thread: for each NC-wide column block of C and each KC-deep slice of K, pack op(B)[KC x NC] (L2/L3), then
- * for each MC-high row block pack op(A)[MC x KC] (L2) and sweep {@link GemmKernel}'s MR x NR register tile over it,
- * B micro-panel outer (it stays in L1), A micro-panels inner. Packing handles all four transpose cases and pads
- * edges with zeros; partial tiles go through a small scratch tile and are merged with scalar code.
+ * <p>Loop nest: for each NC-wide column block of C and each KC-deep slice of K, pack op(B)[KC x NC]; then for each
+ * row chunk (at most MC rows) pack op(A)[chunk x KC] and, for each MR-row A micro-panel (kept in L1), sweep
+ * {@link GemmKernel}'s MR x NR register tile across all B micro-panels of the block. Packing handles the four
+ * transpose cases and zero-pads the edges; edge tiles are written back with masks.
  *
- * <p>Threads: C is cut into as many row bands (or column bands, whichever dimension is longer) as the pool has
- * threads, and each thread runs the whole loop nest on its band with its own pack buffers, so threads never wait
- * on each other. The buffers are allocated once here, sized by the fixed block sizes.
+ * <p>Threads share the packed B block: they pack its micro-panels side by side, meet at a barrier, then take row
+ * chunks from a shared counter (dynamic scheduling, so a thread that the OS slows down simply takes fewer chunks).
+ * B is double-buffered, so one barrier per block suffices: a thread packs block b + 1 only after the barrier of
+ * block b, which every thread reaches only after finishing its chunks of block b - 1, the previous user of that
+ * buffer. Each thread packs its own A chunks into its own buffer; nothing is packed twice.
+ *
+ * <p>All buffers are allocated here, once, sized by the fixed block sizes; a call allocates nothing.
  */
 final class Gemm {
-    /** Rows of A packed per block: 128 x 256 floats = 128 KiB, resident in L2 while B panels sweep it. */
+    /** Most rows of A packed at once (a multiple of MR and of 16, see GemmPacking.packA): 128 x KC floats. */
     static final int MC = 128;
-    /** Columns of B packed per block: 256 x 1024 floats = 1 MiB. */
+    /** Columns of B packed per block: KC x 1024 floats (2 MiB), streamed from L2/L3 by the A micro-panels. */
     static final int NC = 1024;
+    /** Floats of one packed B block (NC rounded up to whole micro-panels). */
+    private static final long B_BLOCK = (long) KC * ((NC + NR - 1) / NR) * NR;
     /** Below this many flops a call runs on the calling thread (waking a worker costs more). */
     private static final long PARALLEL_FLOPS = 1L << 21;
 
@@ -47,12 +54,15 @@ final class Gemm {
         // auto arena: the buffers live as long as this backend is reachable (the backend has no close hook here)
         Arena arena = Arena.ofAuto();
         packA = new MemorySegment[t];
-        packB = new MemorySegment[t];
         tile = new MemorySegment[t];
         for (int i = 0; i < t; i++) {
             packA[i] = arena.allocate(4L * MC * KC, 64);
-            packB[i] = arena.allocate(4L * KC * ((NC + NR - 1) / NR) * NR, 64);
             tile[i] = arena.allocate(4L * MR * NR, 64);
+        }
+        // B blocks: worker w's own in single-threaded products; the first two double-buffer a shared product
+        packB = new MemorySegment[Math.max(2, t)];
+        for (int i = 0; i < packB.length; i++) {
+            packB[i] = arena.allocate(4L * B_BLOCK, 64);
         }
     }
 
@@ -109,57 +119,84 @@ final class Gemm {
             return;
         }
         if (k <= 0) {
-            if (!accumulate) {
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        c.set(F32, cOff + 4 * (i * ldc + j), bias == null ? 0f : bias.get(F32, biasOff + 4L * j));
-                    }
-                }
-            }
+            emptyProduct(c, cOff, ldc, bias, biasOff, m, n, accumulate);
             return;
         }
-        MemorySegment pa = packA[worker];
         MemorySegment pb = packB[worker];
-        MemorySegment t = tile[worker];
-        long ldcBytes = 4 * ldc;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                GemmPacking.packB(pb, b, bOff, ldb, transB, jc, nc, pc, kc);
-                // the first K slice overwrites (unless accumulating) and adds the bias; later slices add
-                boolean load = accumulate || pc > 0;
-                MemorySegment bs = pc == 0 ? bias : null;
+                for (int t = 0; t * NR < nc; t++) {
+                    GemmPacking.packB(pb, b, bOff, ldb, transB, jc, nc, pc, kc, t);
+                }
                 for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    GemmPacking.packA(pa, a, aOff, lda, transA, ic, mc, pc, kc);
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = Math.min(MR, mc - ir);
-                        long aPanel = 4L * ir * KC;
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int nr = Math.min(NR, nc - jr);
-                            long bPanel = 4L * jr * kc;
-                            int j = jc + jr;
-                            long bj = biasOff + 4L * j;
-                            long cij = cOff + 4 * ((ic + ir) * ldc + j);
-                            // a narrower kernel for the last panel of a width NR does not divide
-                            if (nr > 2 * L) {
-                                GemmKernel.product(kc, pa, aPanel, pb, bPanel, t);
-                            } else if (nr > L) {
-                                GemmKernel.product2(kc, pa, aPanel, pb, bPanel, t);
-                            } else {
-                                GemmKernel.product1(kc, pa, aPanel, pb, bPanel, t);
-                            }
-                            GemmKernel.store(t, c, cij, ldcBytes, mr, nr, load, bs, bj);
-                        }
-                    }
+                    rowChunk(worker, pb, c, cOff, ldc, a, aOff, lda, transA, bias, biasOff, accumulate,
+                            ic, Math.min(MC, m - ic), jc, nc, pc, kc);
                 }
             }
         }
     }
 
-    /** The parallel driver: one band of C per part; per-call arguments live in fields (no allocation). */
+    /**
+     * Rows [ic, ic + mc) of c's column block [jc, jc + nc), K slice [pc, pc + kc): packs that piece of op(a) into
+     * this worker's buffer and runs the register tile over it and the packed B block {@code pb}.
+     */
+    private void rowChunk(int worker, MemorySegment pb, MemorySegment c, long cOff, long ldc,
+                          MemorySegment a, long aOff, long lda, boolean transA, MemorySegment bias, long biasOff,
+                          boolean accumulate, int ic, int mc, int jc, int nc, int pc, int kc) {
+        MemorySegment pa = packA[worker];
+        MemorySegment t = tile[worker];
+        GemmPacking.packA(pa, a, aOff, lda, transA, ic, mc, pc, kc);
+        // the first K slice overwrites (unless accumulating) and adds the bias; later slices add to it
+        boolean load = accumulate || pc > 0;
+        MemorySegment bs = pc == 0 ? bias : null;
+        long ldcBytes = 4 * ldc;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            long aPanel = 4L * ir * KC;
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                long bPanel = 4L * jr * kc;
+                int j = jc + jr;
+                // a narrower kernel for the last panel of a width NR does not divide
+                if (nr > 2 * L) {
+                    GemmKernel.product(kc, pa, aPanel, pb, bPanel, t);
+                } else if (nr > L) {
+                    GemmKernel.product2(kc, pa, aPanel, pb, bPanel, t);
+                } else {
+                    GemmKernel.product1(kc, pa, aPanel, pb, bPanel, t);
+                }
+                GemmKernel.store(t, c, cOff + 4 * ((ic + ir) * ldc + j), ldcBytes, mr, nr, load, bs,
+                        biasOff + 4L * j);
+            }
+        }
+    }
+
+    /** K = 0: c = bias (or 0), or unchanged when accumulating. */
+    private static void emptyProduct(MemorySegment c, long cOff, long ldc, MemorySegment bias, long biasOff,
+                                     int m, int n, boolean accumulate) {
+        if (accumulate) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c.set(F32, cOff + 4 * (i * ldc + j), bias == null ? 0f : bias.get(F32, biasOff + 4L * j));
+            }
+        }
+    }
+
+    /**
+     * The parallel driver (see the class comment): every participating thread walks the same sequence of (jc, pc)
+     * blocks, claiming B micro-panels and then row chunks from counters that only grow, so each block's work items
+     * are a known ticket range and no counter is ever reset mid-call. Per-call arguments live in fields.
+     */
     private final class Product implements ThreadPool.Body {
+        private final AtomicInteger panelTickets = new AtomicInteger();
+        private final AtomicInteger chunkTickets = new AtomicInteger();
+        private final AtomicInteger arrived = new AtomicInteger();
+        /** Set by a thread that failed, so the others stop waiting for it at the barrier. */
+        private volatile boolean failed;
         private MemorySegment c;
         private MemorySegment a;
         private MemorySegment b;
@@ -170,11 +207,22 @@ final class Gemm {
         private boolean transA;
         private boolean transB;
         private boolean accumulate;
-        private boolean byRows;
         private int parts;
+        private int chunk;
 
         void run(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias, int m, int n, int k,
                  boolean transA, boolean transB, boolean accumulate) {
+            long flops = 2L * m * n * k;
+            int want = (int) Math.min(pool.threads(), Math.max(1, flops / PARALLEL_FLOPS));
+            // rows in chunks of at most MC, small enough that each thread gets about four (load balance)
+            int rows = (m + 4 * want - 1) / (4 * want);
+            chunk = Math.min(MC, Math.max(MR, (rows + MR - 1) / MR * MR));
+            parts = Math.min(want, (m + chunk - 1) / chunk);
+            if (parts <= 1) {
+                blocked(0, c, 0, n, a, 0, transA ? m : k, transA, b, 0, transB ? k : n, transB, bias, 0,
+                        m, n, k, accumulate);
+                return;
+            }
             this.c = c;
             this.a = a;
             this.b = b;
@@ -185,12 +233,10 @@ final class Gemm {
             this.transA = transA;
             this.transB = transB;
             this.accumulate = accumulate;
-            // Cutting the longer side duplicates the packing of the smaller operand only (each band packs all of
-            // the other operand): rows when M ≥ N, so each thread packs all of B (K x N, the smaller one).
-            byRows = m >= n;
-            int units = byRows ? (m + MR - 1) / MR : (n + NR - 1) / NR;
-            long flops = 2L * m * n * k;
-            parts = (int) Math.min(Math.min(pool.threads(), units), Math.max(1, flops / PARALLEL_FLOPS));
+            panelTickets.set(0);
+            chunkTickets.set(0);
+            arrived.set(0);
+            failed = false;
             try {
                 pool.forRange(parts, this);
             } finally {
@@ -203,21 +249,69 @@ final class Gemm {
 
         @Override
         public void run(int worker, int begin, int end) {
-            for (int part = begin; part < end; part++) {
-                if (byRows) {
-                    int units = (m + MR - 1) / MR;
-                    int i0 = Math.min(m, (int) ((long) units * part / parts) * MR);
-                    int i1 = Math.min(m, (int) ((long) units * (part + 1) / parts) * MR);
-                    long aOff = transA ? 4L * i0 : 4L * i0 * k;
-                    blocked(worker, c, 4L * i0 * n, n, a, aOff, transA ? m : k, transA,
-                            b, 0, transB ? k : n, transB, bias, 0, i1 - i0, n, k, accumulate);
+            try {
+                loopNest(worker);
+            } catch (RuntimeException | Error e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        private void loopNest(int worker) {
+            long lda = transA ? m : k;
+            long ldb = transB ? k : n;
+            int chunks = (m + chunk - 1) / chunk;
+            int panelBase = 0;
+            int chunkBase = 0;
+            int block = 0;
+            for (int jc = 0; jc < n; jc += NC) {
+                int nc = Math.min(NC, n - jc);
+                int panels = (nc + NR - 1) / NR;
+                for (int pc = 0; pc < k; pc += KC, block++) {
+                    int kc = Math.min(KC, k - pc);
+                    MemorySegment pb = packB[block & 1];
+                    for (int t; (t = claim(panelTickets, panelBase + panels)) >= 0; ) {
+                        GemmPacking.packB(pb, b, 0, ldb, transB, jc, nc, pc, kc, t - panelBase);
+                    }
+                    panelBase += panels;
+                    // the block is packed once every thread has arrived here (each left the loop above only when
+                    // no panel was left to claim, and its own claims are done)
+                    await(parts * (block + 1));
+                    for (int q; (q = claim(chunkTickets, chunkBase + chunks)) >= 0; ) {
+                        int ic = (q - chunkBase) * chunk;
+                        rowChunk(worker, pb, c, 0, n, a, 0, lda, transA, bias, 0, accumulate,
+                                ic, Math.min(chunk, m - ic), jc, nc, pc, kc);
+                    }
+                    chunkBase += chunks;
+                }
+            }
+        }
+
+        /** The next ticket below {@code limit}, or -1 when that range is used up. */
+        private static int claim(AtomicInteger tickets, int limit) {
+            while (true) {
+                int t = tickets.get();
+                if (t >= limit) {
+                    return -1;
+                }
+                if (tickets.compareAndSet(t, t + 1)) {
+                    return t;
+                }
+            }
+        }
+
+        /** Counts this thread in and waits until {@code target} arrivals in all (the pool has ≤ 1 thread per core). */
+        private void await(int target) {
+            arrived.incrementAndGet();
+            for (int spins = 0; arrived.get() < target; spins++) {
+                if (failed) {
+                    throw new IllegalStateException("matmul: another thread of this product failed");
+                }
+                if (spins < 1 << 12) {
+                    Thread.onSpinWait();
                 } else {
-                    int units = (n + NR - 1) / NR;
-                    int j0 = Math.min(n, (int) ((long) units * part / parts) * NR);
-                    int j1 = Math.min(n, (int) ((long) units * (part + 1) / parts) * NR);
-                    long bOff = transB ? 4L * j0 * k : 4L * j0;
-                    blocked(worker, c, 4L * j0, n, a, 0, transA ? m : k, transA,
-                            b, bOff, transB ? k : n, transB, bias, 4L * j0, m, j1 - j0, k, accumulate);
+                    // a thread the OS has descheduled holds everyone up: give it the core
+                    Thread.yield();
                 }
             }
         }

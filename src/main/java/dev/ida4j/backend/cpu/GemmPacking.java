@@ -1,5 +1,7 @@
 package dev.ida4j.backend.cpu;
 
+import static dev.ida4j.backend.cpu.GemmKernel.A_ROW;
+import static dev.ida4j.backend.cpu.GemmKernel.B_ROW;
 import static dev.ida4j.backend.cpu.GemmKernel.F32;
 import static dev.ida4j.backend.cpu.GemmKernel.KC;
 import static dev.ida4j.backend.cpu.GemmKernel.L;
@@ -12,15 +14,27 @@ import static dev.ida4j.backend.cpu.GemmKernel.VB;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Packing for the GEMM: copies a block of op(A) or op(B) out of its row-major home (any leading dimension, either
  * orientation) into the contiguous micro-panel layouts {@link GemmKernel} reads, zero-padding partial panels so the
- * kernel never needs an edge case in its K loop. The transposed orientations are handled here, once per block,
- * instead of in the kernel.
+ * kernel never needs an edge case in its K loop. The two orientations that need a transpose (op(A) = Aᵀ, op(B) = Bᵀ)
+ * go through 16x16 register transposes when vectors have 16 lanes, with scalar loops for the rest.
  */
 final class GemmPacking {
     private static final long A_PANEL = 4L * MR * KC;
+    /** Whether the 16x16 register transpose applies (512-bit vectors). */
+    private static final boolean T16 = L == 16;
+    // Butterfly index vectors for stage b: indices < 16 pick from the first vector, 16 + l from lane l of the second.
+    private static final FloatVector LO8 = butterfly(8, false);
+    private static final FloatVector HI8 = butterfly(8, true);
+    private static final FloatVector LO4 = butterfly(4, false);
+    private static final FloatVector HI4 = butterfly(4, true);
+    private static final FloatVector LO2 = butterfly(2, false);
+    private static final FloatVector HI2 = butterfly(2, true);
+    private static final FloatVector LO1 = butterfly(1, false);
+    private static final FloatVector HI1 = butterfly(1, true);
 
     private GemmPacking() {
     }
@@ -28,82 +42,265 @@ final class GemmPacking {
     /**
      * Packs op(a)[i0 + i][p0 + p] (i < mc, p < kc) into MR-row micro-panels: panel q at {@code q·MR·KC} floats, row r
      * at {@code r·KC}. {@code a} holds element (0,0) of op(a)'s storage at byte {@code aOff}; {@code lda} is its row
-     * length in floats: op(a) = a(M,K) or, when {@code trans}, a stored (K,M).
+     * length in floats: op(a) = a(M,K) or, when {@code trans}, a stored (K,M). The buffer must hold MC rows, MC a
+     * multiple of 16 (the transposing path writes whole 16-row groups).
      */
     static void packA(MemorySegment dst, MemorySegment a, long aOff, long lda, boolean trans,
                       int i0, int mc, int p0, int kc) {
-        int panels = (mc + MR - 1) / MR;
+        int rowsPadded = (mc + MR - 1) / MR * MR;
         if (!trans) {
-            for (int i = 0; i < panels * MR; i++) {
-                long d = (i / MR) * A_PANEL + (i % MR) * 4L * KC;
+            for (int i = 0; i < rowsPadded; i++) {
+                long d = aRow(i);
                 if (i < mc) {
                     MemorySegment.copy(a, aOff + 4 * ((i0 + i) * lda + p0), dst, d, 4L * kc);
                 } else {
-                    zero(dst, d, kc);
+                    for (int p = 0; p < kc; p++) {
+                        dst.set(F32, d + 4L * p, 0f);
+                    }
                 }
             }
             return;
         }
-        for (int q = 0; q < panels; q++) {
-            int rows = Math.min(MR, mc - q * MR);
-            long d = q * A_PANEL;
-            for (int p = 0; p < kc; p++) {
-                long s = aOff + 4 * ((p0 + p) * lda + i0 + (long) q * MR);
-                for (int r = 0; r < rows; r++) {
-                    dst.set(F32, d + r * 4L * KC + 4L * p, a.get(F32, s + 4L * r));
-                }
+        if (!T16) {
+            packATransposed(dst, a, aOff, lda, i0, mc, p0, kc, 0, rowsPadded, 0);
+            return;
+        }
+        // stored a is (K, M): 16 of its rows (K steps) x 16 columns (our rows) transpose into 16 packed row pieces
+        for (int i = 0; i < rowsPadded; i += 16) {
+            int p = 0;
+            for (; p + 16 <= kc; p += 16) {
+                // columns past mc (and past M) are masked off and read as zeros
+                transpose16(a, aOff + 4 * ((p0 + p) * lda + i0 + i), 4 * lda, mc - i, dst, aRow(i) + 4L * p, A_ROW);
             }
-            for (int r = rows; r < MR; r++) {
-                zero(dst, d + r * 4L * KC, kc);
+            packATransposed(dst, a, aOff, lda, i0, mc, p0, kc, i, i + 16, p);
+        }
+    }
+
+    /** Byte offset of packed row i: panel i / MR, row i % MR (so 16 consecutive rows are A_ROW apart). */
+    private static long aRow(int i) {
+        return (i / MR) * A_PANEL + (i % MR) * A_ROW;
+    }
+
+    /** Scalar transposing packA for rows [iFrom, iTo) and K steps [pFrom, kc); rows past mc become zeros. */
+    private static void packATransposed(MemorySegment dst, MemorySegment a, long aOff, long lda, int i0, int mc,
+                                        int p0, int kc, int iFrom, int iTo, int pFrom) {
+        for (int p = pFrom; p < kc; p++) {
+            long s = aOff + 4 * ((p0 + p) * lda + i0);
+            for (int i = iFrom; i < iTo; i++) {
+                dst.set(F32, aRow(i) + 4L * p, i < mc ? a.get(F32, s + 4L * i) : 0f);
             }
         }
     }
 
     /**
-     * Packs op(b)[p0 + p][j0 + j] (p < kc, j < nc) into NR-column micro-panels: panel t at {@code t·kc·NR} floats,
-     * K step p at {@code p·NR}. op(b) = b(K,N) or, when {@code trans}, b stored (N,K); {@code ldb} as for packA.
+     * Packs micro-panel t of op(b)[p0 + p][j0 + j] (p < kc, j < nc): columns j0 + t·NR onwards, at {@code t·kc·NR}
+     * floats into dst, K step p at {@code p·NR}. op(b) = b(K,N) or, when {@code trans}, b stored (N,K); {@code ldb}
+     * as for packA. Panels are independent, so threads can pack the panels of one block side by side.
      */
     static void packB(MemorySegment dst, MemorySegment b, long bOff, long ldb, boolean trans,
-                      int j0, int nc, int p0, int kc) {
-        int panels = (nc + NR - 1) / NR;
-        for (int t = 0; t < panels; t++) {
-            int cols = Math.min(NR, nc - t * NR);
-            long d = 4L * t * kc * NR;
-            int j = j0 + t * NR;
-            if (!trans) {
-                for (int p = 0; p < kc; p++) {
-                    long src = bOff + 4 * ((p0 + p) * ldb + j);
-                    long dp = d + 4L * p * NR;
-                    for (int v = 0; v < NV; v++) {
-                        if (cols >= (v + 1) * L) {
-                            FloatVector.fromMemorySegment(S, b, src + v * VB, ORDER).intoMemorySegment(dst, dp + v * VB, ORDER);
-                        } else {
-                            // masked loads read only the valid columns and give zeros for the padding
-                            FloatVector.fromMemorySegment(S, b, src + v * VB, ORDER, S.indexInRange(v * L, cols))
-                                    .intoMemorySegment(dst, dp + v * VB, ORDER);
-                        }
+                      int j0, int nc, int p0, int kc, int t) {
+        int cols = Math.min(NR, nc - t * NR);
+        long d = 4L * t * kc * NR;
+        int j = j0 + t * NR;
+        if (!trans) {
+            for (int p = 0; p < kc; p++) {
+                long src = bOff + 4 * ((p0 + p) * ldb + j);
+                long dp = d + p * B_ROW;
+                for (int v = 0; v < NV; v++) {
+                    if (cols >= (v + 1) * L) {
+                        FloatVector.fromMemorySegment(S, b, src + v * VB, ORDER).intoMemorySegment(dst, dp + v * VB, ORDER);
+                    } else {
+                        // masked loads read only the valid columns and give zeros for the padding
+                        FloatVector.fromMemorySegment(S, b, src + v * VB, ORDER, S.indexInRange(v * L, cols))
+                                .intoMemorySegment(dst, dp + v * VB, ORDER);
                     }
                 }
-                continue;
             }
-            for (int jj = 0; jj < NR; jj++) {
-                if (jj < cols) {
-                    long s = bOff + 4 * ((j + jj) * ldb + p0);
-                    for (int p = 0; p < kc; p++) {
-                        dst.set(F32, d + 4L * (p * NR + jj), b.get(F32, s + 4L * p));
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        dst.set(F32, d + 4L * (p * NR + jj), 0f);
-                    }
-                }
+            return;
+        }
+        // stored b is (N, K): each of our columns is a stored row
+        long src = bOff + 4 * (j * ldb + p0);
+        if (!T16) {
+            packBTransposed(dst, d, b, src, ldb, cols, kc, 0, NR, 0);
+            return;
+        }
+        for (int g = 0; g < NR; g += 16) {
+            int p = 0;
+            // a group of fewer than 16 columns (the last panel's) goes through the scalar loop
+            for (; cols - g >= 16 && p + 16 <= kc; p += 16) {
+                transpose16(b, src + 4 * (g * ldb + p), 4 * ldb, 16, dst, d + 4L * (p * NR + g), B_ROW);
+            }
+            packBTransposed(dst, d, b, src, ldb, cols, kc, g, g + 16, p);
+        }
+    }
+
+    /** Scalar transposing packB of one panel for columns [jFrom, jTo) and K steps [pFrom, kc); zeros past cols. */
+    private static void packBTransposed(MemorySegment dst, long d, MemorySegment b, long src, long ldb, int cols,
+                                        int kc, int jFrom, int jTo, int pFrom) {
+        for (int jj = jFrom; jj < jTo; jj++) {
+            for (int p = pFrom; p < kc; p++) {
+                dst.set(F32, d + 4L * (p * NR + jj), jj < cols ? b.get(F32, src + 4 * (jj * ldb + p)) : 0f);
             }
         }
     }
 
-    private static void zero(MemorySegment dst, long off, int n) {
-        for (int i = 0; i < n; i++) {
-            dst.set(F32, off + 4L * i, 0f);
+    /**
+     * Loads 16 rows of 16 floats ({@code srcStride} bytes apart; lanes from {@code lanes} on read as zeros),
+     * transposes them in registers and stores row l of the transpose at {@code dstOff + l·dstStride}: four
+     * butterfly stages of 16 two-source permutes (vpermt2ps on AVX-512). The mask is built here from an int: a mask
+     * passed into this (not inlined) method would be boxed on every call.
+     */
+    private static void transpose16(MemorySegment src, long srcOff, long srcStride, int lanes,
+                                    MemorySegment dst, long dstOff, long dstStride) {
+        VectorMask<Float> m = S.indexInRange(0, lanes);
+        FloatVector v0 = FloatVector.fromMemorySegment(S, src, srcOff, ORDER, m);
+        FloatVector v1 = FloatVector.fromMemorySegment(S, src, srcOff + 1 * srcStride, ORDER, m);
+        FloatVector v2 = FloatVector.fromMemorySegment(S, src, srcOff + 2 * srcStride, ORDER, m);
+        FloatVector v3 = FloatVector.fromMemorySegment(S, src, srcOff + 3 * srcStride, ORDER, m);
+        FloatVector v4 = FloatVector.fromMemorySegment(S, src, srcOff + 4 * srcStride, ORDER, m);
+        FloatVector v5 = FloatVector.fromMemorySegment(S, src, srcOff + 5 * srcStride, ORDER, m);
+        FloatVector v6 = FloatVector.fromMemorySegment(S, src, srcOff + 6 * srcStride, ORDER, m);
+        FloatVector v7 = FloatVector.fromMemorySegment(S, src, srcOff + 7 * srcStride, ORDER, m);
+        FloatVector v8 = FloatVector.fromMemorySegment(S, src, srcOff + 8 * srcStride, ORDER, m);
+        FloatVector v9 = FloatVector.fromMemorySegment(S, src, srcOff + 9 * srcStride, ORDER, m);
+        FloatVector v10 = FloatVector.fromMemorySegment(S, src, srcOff + 10 * srcStride, ORDER, m);
+        FloatVector v11 = FloatVector.fromMemorySegment(S, src, srcOff + 11 * srcStride, ORDER, m);
+        FloatVector v12 = FloatVector.fromMemorySegment(S, src, srcOff + 12 * srcStride, ORDER, m);
+        FloatVector v13 = FloatVector.fromMemorySegment(S, src, srcOff + 13 * srcStride, ORDER, m);
+        FloatVector v14 = FloatVector.fromMemorySegment(S, src, srcOff + 14 * srcStride, ORDER, m);
+        FloatVector v15 = FloatVector.fromMemorySegment(S, src, srcOff + 15 * srcStride, ORDER, m);
+        FloatVector t;
+        // stage 8: swap the off-diagonal 8x8 blocks of each 16x16 block
+        t = LO8.selectFrom(v0, v8);
+        v8 = HI8.selectFrom(v0, v8);
+        v0 = t;
+        t = LO8.selectFrom(v1, v9);
+        v9 = HI8.selectFrom(v1, v9);
+        v1 = t;
+        t = LO8.selectFrom(v2, v10);
+        v10 = HI8.selectFrom(v2, v10);
+        v2 = t;
+        t = LO8.selectFrom(v3, v11);
+        v11 = HI8.selectFrom(v3, v11);
+        v3 = t;
+        t = LO8.selectFrom(v4, v12);
+        v12 = HI8.selectFrom(v4, v12);
+        v4 = t;
+        t = LO8.selectFrom(v5, v13);
+        v13 = HI8.selectFrom(v5, v13);
+        v5 = t;
+        t = LO8.selectFrom(v6, v14);
+        v14 = HI8.selectFrom(v6, v14);
+        v6 = t;
+        t = LO8.selectFrom(v7, v15);
+        v15 = HI8.selectFrom(v7, v15);
+        v7 = t;
+        // stage 4: swap the off-diagonal 4x4 blocks of each 8x8 block
+        t = LO4.selectFrom(v0, v4);
+        v4 = HI4.selectFrom(v0, v4);
+        v0 = t;
+        t = LO4.selectFrom(v1, v5);
+        v5 = HI4.selectFrom(v1, v5);
+        v1 = t;
+        t = LO4.selectFrom(v2, v6);
+        v6 = HI4.selectFrom(v2, v6);
+        v2 = t;
+        t = LO4.selectFrom(v3, v7);
+        v7 = HI4.selectFrom(v3, v7);
+        v3 = t;
+        t = LO4.selectFrom(v8, v12);
+        v12 = HI4.selectFrom(v8, v12);
+        v8 = t;
+        t = LO4.selectFrom(v9, v13);
+        v13 = HI4.selectFrom(v9, v13);
+        v9 = t;
+        t = LO4.selectFrom(v10, v14);
+        v14 = HI4.selectFrom(v10, v14);
+        v10 = t;
+        t = LO4.selectFrom(v11, v15);
+        v15 = HI4.selectFrom(v11, v15);
+        v11 = t;
+        // stage 2: swap the off-diagonal 2x2 blocks of each 4x4 block
+        t = LO2.selectFrom(v0, v2);
+        v2 = HI2.selectFrom(v0, v2);
+        v0 = t;
+        t = LO2.selectFrom(v1, v3);
+        v3 = HI2.selectFrom(v1, v3);
+        v1 = t;
+        t = LO2.selectFrom(v4, v6);
+        v6 = HI2.selectFrom(v4, v6);
+        v4 = t;
+        t = LO2.selectFrom(v5, v7);
+        v7 = HI2.selectFrom(v5, v7);
+        v5 = t;
+        t = LO2.selectFrom(v8, v10);
+        v10 = HI2.selectFrom(v8, v10);
+        v8 = t;
+        t = LO2.selectFrom(v9, v11);
+        v11 = HI2.selectFrom(v9, v11);
+        v9 = t;
+        t = LO2.selectFrom(v12, v14);
+        v14 = HI2.selectFrom(v12, v14);
+        v12 = t;
+        t = LO2.selectFrom(v13, v15);
+        v15 = HI2.selectFrom(v13, v15);
+        v13 = t;
+        // stage 1: swap the off-diagonal 1x1 blocks of each 2x2 block
+        t = LO1.selectFrom(v0, v1);
+        v1 = HI1.selectFrom(v0, v1);
+        v0 = t;
+        t = LO1.selectFrom(v2, v3);
+        v3 = HI1.selectFrom(v2, v3);
+        v2 = t;
+        t = LO1.selectFrom(v4, v5);
+        v5 = HI1.selectFrom(v4, v5);
+        v4 = t;
+        t = LO1.selectFrom(v6, v7);
+        v7 = HI1.selectFrom(v6, v7);
+        v6 = t;
+        t = LO1.selectFrom(v8, v9);
+        v9 = HI1.selectFrom(v8, v9);
+        v8 = t;
+        t = LO1.selectFrom(v10, v11);
+        v11 = HI1.selectFrom(v10, v11);
+        v10 = t;
+        t = LO1.selectFrom(v12, v13);
+        v13 = HI1.selectFrom(v12, v13);
+        v12 = t;
+        t = LO1.selectFrom(v14, v15);
+        v15 = HI1.selectFrom(v14, v15);
+        v14 = t;
+        v0.intoMemorySegment(dst, dstOff, ORDER);
+        v1.intoMemorySegment(dst, dstOff + 1 * dstStride, ORDER);
+        v2.intoMemorySegment(dst, dstOff + 2 * dstStride, ORDER);
+        v3.intoMemorySegment(dst, dstOff + 3 * dstStride, ORDER);
+        v4.intoMemorySegment(dst, dstOff + 4 * dstStride, ORDER);
+        v5.intoMemorySegment(dst, dstOff + 5 * dstStride, ORDER);
+        v6.intoMemorySegment(dst, dstOff + 6 * dstStride, ORDER);
+        v7.intoMemorySegment(dst, dstOff + 7 * dstStride, ORDER);
+        v8.intoMemorySegment(dst, dstOff + 8 * dstStride, ORDER);
+        v9.intoMemorySegment(dst, dstOff + 9 * dstStride, ORDER);
+        v10.intoMemorySegment(dst, dstOff + 10 * dstStride, ORDER);
+        v11.intoMemorySegment(dst, dstOff + 11 * dstStride, ORDER);
+        v12.intoMemorySegment(dst, dstOff + 12 * dstStride, ORDER);
+        v13.intoMemorySegment(dst, dstOff + 13 * dstStride, ORDER);
+        v14.intoMemorySegment(dst, dstOff + 14 * dstStride, ORDER);
+        v15.intoMemorySegment(dst, dstOff + 15 * dstStride, ORDER);
+    }
+
+    /**
+     * Index vector of one butterfly stage of width b over a pair (x, y) of rows i and i + b: the first row keeps
+     * x's lanes l with (l & b) == 0 and takes y[l - b] elsewhere; the second takes x[l + b], keeping y's other lanes.
+     */
+    private static FloatVector butterfly(int b, boolean second) {
+        if (!T16) {
+            return null;
         }
+        float[] idx = new float[16];
+        for (int l = 0; l < 16; l++) {
+            boolean low = (l & b) == 0;
+            idx[l] = second ? (low ? l + b : 16 + l) : (low ? l : 16 + l - b);
+        }
+        return FloatVector.fromArray(S, idx, 0);
     }
 }

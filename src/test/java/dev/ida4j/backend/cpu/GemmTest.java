@@ -28,10 +28,14 @@ class GemmTest {
     private static final int GUARD = 37;
     private static final float SENTINEL = -12345.5f;
 
-    /** M x N x K: 1s, primes, non-multiples of 16, and sizes past MC (128), KC (256) and NC (1024). */
+    /**
+     * M x N x K: 1s, primes, non-multiples of 16 and of the 48-column tile, sizes past MC (128), KC (512) and NC
+     * (1024), and the last three big enough to run on several threads (shared B blocks, row chunks).
+     */
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 40, 1}, {40, 1, 1}, {1, 1, 300}, {17, 33, 65}, {3, 1000, 7}, {129, 257, 31},
-        {8, 32, 256}, {16, 64, 257}, {130, 9, 513}, {5, 1100, 6}, {261, 70, 40},
+        {8, 48, 256}, {16, 64, 257}, {130, 9, 513}, {5, 1100, 6}, {261, 70, 40},
+        {200, 61, 300}, {40, 1030, 520}, {300, 100, 80},
     };
 
     static Stream<Arguments> cases() {

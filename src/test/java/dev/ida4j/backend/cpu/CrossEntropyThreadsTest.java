@@ -1,0 +1,71 @@
+package dev.ida4j.backend.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ida4j.backend.Rand;
+import dev.ida4j.tensor.DType;
+import dev.ida4j.tensor.Tensor;
+import dev.ida4j.tensor.TensorArena;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The CPU cross-entropy kernel across thread counts: the same bits on 1, 2 and 3 threads, no allocation once warm. */
+class CrossEntropyThreadsTest {
+
+    @Test
+    void shouldGiveTheSameBitsOnOneTwoAndThreeThreads() {
+        int n = 61;
+        int v = 997;
+        try (TensorArena arena = TensorArena.host("ce")) {
+            SplittableRandom r = new SplittableRandom(13);
+            Tensor logits = Rand.normal(arena.allocate("logits", DType.F32, n, v), r, 3);
+            Tensor targets = Rand.ints(arena.allocate("targets", DType.I32, n), r, v);
+            Tensor mask = Rand.uniform(arena.allocate("mask", DType.F32, n), r, 0, 1);
+            Tensor dlosses = Rand.uniform(arena.allocate("dlosses", DType.F32, n), r, -1, 1);
+            Tensor probs = arena.allocate("probs", DType.F32, n, v);
+            Tensor losses = arena.allocate("losses", DType.F32, n);
+            Tensor dlogits = arena.allocate("dlogits", DType.F32, n, v);
+            float[][] first = null;
+            for (int threads = 1; threads <= 3; threads++) {
+                try (CpuBackend backend = new CpuBackend(threads)) {
+                    dlogits.copyFrom(logits.toFloatArray());
+                    backend.crossEntropyForward(losses, probs, logits, targets, mask, n, v);
+                    backend.crossEntropyBackward(dlogits, dlosses, probs, targets, mask, n, v);
+                    float[][] got = {losses.toFloatArray(), probs.toFloatArray(), dlogits.toFloatArray()};
+                    if (first == null) {
+                        first = got;
+                    }
+                    String[] names = {"losses", "probs", "dlogits"};
+                    for (int i = 0; i < got.length; i++) {
+                        assertThat(Arrays.mismatch(got[i], first[i]))
+                                .as("first element of %s that differs on %d threads", names[i], threads)
+                                .isEqualTo(-1);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingOnceWarm() {
+        int n = 32;
+        int v = 67;
+        try (CpuBackend backend = new CpuBackend(2); TensorArena arena = TensorArena.host("ce")) {
+            SplittableRandom r = new SplittableRandom(13);
+            Tensor logits = Rand.normal(arena.allocate("logits", DType.F32, n, v), r, 3);
+            Tensor targets = Rand.ints(arena.allocate("targets", DType.I32, n), r, v);
+            Tensor mask = Rand.uniform(arena.allocate("mask", DType.F32, n), r, 0, 1);
+            Tensor dlosses = Rand.uniform(arena.allocate("dlosses", DType.F32, n), r, -1, 1);
+            Tensor probs = arena.allocate("probs", DType.F32, n, v);
+            Tensor losses = arena.allocate("losses", DType.F32, n);
+            Tensor dlogits = arena.allocate("dlogits", DType.F32, n, v);
+            long bytes = AttentionThreadsTest.allocatedOnceWarm(() -> {
+                backend.crossEntropyForward(losses, probs, logits, targets, mask, n, v);
+                backend.crossEntropyForward(losses, probs, logits, targets, null, n, v);
+                backend.crossEntropyBackward(dlogits, dlosses, probs, targets, mask, n, v);
+            });
+            assertThat(bytes).as("heap bytes allocated by warm cross-entropy calls").isZero();
+        }
+    }
+}
