@@ -219,7 +219,7 @@ final class Attention {
                 e.intoArray(p, row + j);
                 vsum = vsum.add(e);
             }
-            FloatVector inv = FloatVector.broadcast(S, 1 / vsum.reduceLanes(VectorOperators.ADD));
+            FloatVector inv = FloatVector.broadcast(S, 1 / Lanes.sum(vsum));
             for (int j = 0; j < jv; j += L) {
                 FloatVector.fromArray(S, p, row + j).mul(inv).intoArray(p, row + j);
             }
@@ -311,7 +311,7 @@ final class Attention {
             for (int j = 0; j < n; j += L) {
                 vdot = FloatVector.fromArray(S, p, row + j).fma(FloatVector.fromArray(S, ds, row + j), vdot);
             }
-            FloatVector dot = FloatVector.broadcast(S, vdot.reduceLanes(VectorOperators.ADD));
+            FloatVector dot = FloatVector.broadcast(S, Lanes.sum(vdot));
             FloatVector vscale = FloatVector.broadcast(S, scale);
             for (int j = 0; j < n; j += L) {
                 FloatVector pj = FloatVector.fromArray(S, p, row + j).mul(vscale);

@@ -97,7 +97,7 @@ final class CrossEntropy {
                     e.intoMemorySegment(probs, at, NATIVE);
                     vsum = vsum.add(e);
                 }
-                float sum = vsum.reduceLanes(VectorOperators.ADD);
+                float sum = Lanes.sum(vsum);
                 for (int j = tail; j < v; j++) {
                     long at = row + (long) j * Float.BYTES;
                     float e = (float) Math.exp(logits.get(F32, at) - max);

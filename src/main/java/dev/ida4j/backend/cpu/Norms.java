@@ -83,7 +83,7 @@ final class Norms {
             for (; j < bound; j += S.length()) {
                 acc0 = acc0.add(FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER));
             }
-            float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            float sum = Lanes.sum(acc0.add(acc1));
             for (; j < width; j++) {
                 sum += xs.get(F32, row + j * 4L);
             }
@@ -102,7 +102,7 @@ final class Norms {
                 FloatVector d = FloatVector.fromMemorySegment(S, xs, row + j * 4L, ORDER).sub(mu);
                 acc0 = d.fma(d, acc0);
             }
-            float sq = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            float sq = Lanes.sum(acc0.add(acc1));
             for (; j < width; j++) {
                 float d = xs.get(F32, row + j * 4L) - mu;
                 sq += d * d;
@@ -189,8 +189,8 @@ final class Norms {
                     accA = accA.add(dnorm);
                     accB = dnorm.fma(norm, accB);
                 }
-                a = accA.reduceLanes(VectorOperators.ADD);
-                b = accB.reduceLanes(VectorOperators.ADD);
+                a = Lanes.sum(accA);
+                b = Lanes.sum(accB);
                 for (; j < width; j++) {
                     float dnorm = ws.getAtIndex(F32, j) * gs.get(F32, row + j * 4L);
                     a += dnorm;

@@ -78,7 +78,7 @@ final class Optimizer {
                 acc0 = a.fma(a, acc0);
                 acc1 = b.fma(b, acc1);
             }
-            double block = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            double block = Lanes.sum(acc0.add(acc1));
             for (; i < to; i++) {
                 double xi = xs.getAtIndex(F32, i);
                 block += xi * xi;

