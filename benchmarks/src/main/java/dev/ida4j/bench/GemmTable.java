@@ -74,7 +74,7 @@ public final class GemmTable {
     }
 
     /** One CSV line as JMH writes it: fields in double quotes or bare, separated by commas. */
-    private static List<String> split(String line) {
+    static List<String> split(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;
