@@ -14,9 +14,9 @@ import java.util.Locale;
 /**
  * A check that tolerates a shared, busy machine: after a second of warm-up, ida4j and OpenBLAS take turns in one
  * process, five products each, for a few seconds per shape, so both see the same background load; the table gives
- * the median and 90th percentile of GFLOP/s over all products and their ratios. (JMH measures one benchmark after the other, so when
- * other processes come and go its two scores can come from different conditions.) Run it under the same
- * environment as {@link OpenBlasGemmBench}.
+ * the median and 90th percentile of GFLOP/s over all products and their ratios. (JMH measures one benchmark after
+ * the other, so when other processes come and go its two scores can come from different conditions.) Run it under
+ * the same environment as {@link OpenBlasGemmBench}.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp benchmarks.jar
  * dev.ida4j.bench.GemmInterleaved THREADS SECONDS SHAPE...}
