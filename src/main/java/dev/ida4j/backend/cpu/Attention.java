@@ -215,11 +215,11 @@ final class Attention {
             // subtract the row max so exp never overflows; dropped keys are exp(-inf) = 0
             FloatVector vsum = FloatVector.zero(S);
             for (int j = 0; j < jv; j += L) {
-                FloatVector e = FloatVector.fromArray(S, p, row + j).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = AttentionSoftmax.exp(FloatVector.fromArray(S, p, row + j).sub(max));
                 e.intoArray(p, row + j);
                 vsum = vsum.add(e);
             }
-            FloatVector inv = FloatVector.broadcast(S, 1 / vsum.reduceLanes(VectorOperators.ADD));
+            FloatVector inv = FloatVector.broadcast(S, 1 / AttentionSoftmax.sum(vsum, s.lanes));
             for (int j = 0; j < jv; j += L) {
                 FloatVector.fromArray(S, p, row + j).mul(inv).intoArray(p, row + j);
             }
@@ -311,7 +311,7 @@ final class Attention {
             for (int j = 0; j < n; j += L) {
                 vdot = FloatVector.fromArray(S, p, row + j).fma(FloatVector.fromArray(S, ds, row + j), vdot);
             }
-            FloatVector dot = FloatVector.broadcast(S, vdot.reduceLanes(VectorOperators.ADD));
+            FloatVector dot = FloatVector.broadcast(S, AttentionSoftmax.sum(vdot, s.lanes));
             FloatVector vscale = FloatVector.broadcast(S, scale);
             for (int j = 0; j < n; j += L) {
                 FloatVector pj = FloatVector.fromArray(S, p, row + j).mul(vscale);

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Fused softmax + cross-entropy with an optional per-row mask. Rows are independent and split across threads;
- * each row is three vector passes (max, exp and sum, scale), and the loss comes from log-sum-exp.
+ * each row is three vector passes (max, exp and sum, scale), and the loss comes from log-sum-exp. The exp and the
+ * lane sum are {@link AttentionSoftmax}'s, so results do not change as the code warms up.
  */
 final class CrossEntropy {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -22,11 +23,12 @@ final class CrossEntropy {
     private static final int MIN_WORK = 1 << 14;
 
     private final ThreadPool pool;
-    private final Forward forward = new Forward();
+    private final Forward forward;
     private final Backward backward = new Backward();
 
     CrossEntropy(ThreadPool pool) {
         this.pool = pool;
+        this.forward = new Forward(new float[pool.threads()][L]);
     }
 
     // probs(N,V) = softmax(logits(N,V)); losses(N) = -log probs[targets] · mask
@@ -67,12 +69,17 @@ final class CrossEntropy {
 
     /** Rows [begin, end). */
     private static final class Forward implements ThreadPool.Body {
+        private final float[][] lanes; // one vector per worker, for AttentionSoftmax.sum
         MemorySegment losses;
         MemorySegment probs;
         MemorySegment logits;
         MemorySegment targets;
         MemorySegment mask;
         int v;
+
+        Forward(float[][] lanes) {
+            this.lanes = lanes;
+        }
 
         @Override
         public void run(int worker, int begin, int end) {
@@ -92,12 +99,11 @@ final class CrossEntropy {
                 FloatVector vsum = FloatVector.zero(S);
                 for (int j = 0; j < tail; j += L) {
                     long at = row + (long) j * Float.BYTES;
-                    FloatVector e = FloatVector.fromMemorySegment(S, logits, at, NATIVE).sub(max)
-                            .lanewise(VectorOperators.EXP);
+                    FloatVector e = AttentionSoftmax.exp(FloatVector.fromMemorySegment(S, logits, at, NATIVE).sub(max));
                     e.intoMemorySegment(probs, at, NATIVE);
                     vsum = vsum.add(e);
                 }
-                float sum = vsum.reduceLanes(VectorOperators.ADD);
+                float sum = AttentionSoftmax.sum(vsum, lanes[worker]);
                 for (int j = tail; j < v; j++) {
                     long at = row + (long) j * Float.BYTES;
                     float e = (float) Math.exp(logits.get(F32, at) - max);
