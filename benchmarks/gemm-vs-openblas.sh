@@ -6,7 +6,9 @@
 #   ROUNDS=3 SKIP_BUILD=1 SHAPES="1024x1024x1024" benchmarks/gemm-vs-openblas.sh
 #
 # Environment knobs: ROUNDS (1), SHAPES (space-separated, default all of GemmBench's), THREADS ("1,2"),
-# JMH_OPTS (extra JMH options, e.g. "-wi 3 -i 5"), SKIP_BUILD (non-empty: use the jars already built).
+# JMH_OPTS (extra JMH options, e.g. "-wi 3 -i 5"), SKIP_BUILD (non-empty: use the jars already built),
+# INTERLEAVED_SECONDS (4; 0 skips the second table: ida4j and OpenBLAS taking turns in one process, see
+# GemmInterleaved, the fairer comparison while other processes load the machine).
 # The OpenBLAS environment (CORETYPE and L2_SIZE unset, a pool of 2 threads) is set for the benchmark command only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,3 +46,15 @@ done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/log.txt"
 echo
 "$JAVA" -cp "$JAR" dev.ida4j.bench.GemmTable "$OUT"/round*.csv | tee "$OUT/table.md"
+
+INTERLEAVED_SECONDS=${INTERLEAVED_SECONDS:-4}
+if [[ "$INTERLEAVED_SECONDS" != 0 ]]; then
+  echo
+  echo "interleaved, load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/log.txt"
+  for t in ${THREADS//,/ }; do
+    # shellcheck disable=SC2086
+    "${PEER_ENV[@]}" "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$JAR" \
+      dev.ida4j.bench.GemmInterleaved "$t" "$INTERLEAVED_SECONDS" $SHAPES 2>/dev/null | { [[ $t == "${THREADS%%,*}" ]] && cat || tail -n +3; }
+  done | tee "$OUT/interleaved.md"
+  echo "interleaved, load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/log.txt"
+fi

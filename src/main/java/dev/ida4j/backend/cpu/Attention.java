@@ -7,6 +7,7 @@ import static dev.ida4j.backend.cpu.AttentionScratch.roundUp;
 import dev.ida4j.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -213,13 +214,7 @@ final class Attention {
                 return 0;
             }
             // subtract the row max so exp never overflows; dropped keys are exp(-inf) = 0
-            FloatVector vsum = FloatVector.zero(S);
-            for (int j = 0; j < jv; j += L) {
-                FloatVector e = FloatVector.fromArray(S, p, row + j).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(p, row + j);
-                vsum = vsum.add(e);
-            }
-            FloatVector inv = FloatVector.broadcast(S, 1 / Lanes.sum(vsum));
+            FloatVector inv = FloatVector.broadcast(S, 1 / AttentionSoftmax.expSum(p, row, jv, max, s.lanes, 0));
             for (int j = 0; j < jv; j += L) {
                 FloatVector.fromArray(S, p, row + j).mul(inv).intoArray(p, row + j);
             }
@@ -311,7 +306,8 @@ final class Attention {
             for (int j = 0; j < n; j += L) {
                 vdot = FloatVector.fromArray(S, p, row + j).fma(FloatVector.fromArray(S, ds, row + j), vdot);
             }
-            FloatVector dot = FloatVector.broadcast(S, Lanes.sum(vdot));
+            vdot.intoMemorySegment(s.lanes, 0, ByteOrder.nativeOrder());
+            FloatVector dot = FloatVector.broadcast(S, AttentionSoftmax.sumLanes(s.lanes, 0));
             FloatVector vscale = FloatVector.broadcast(S, scale);
             for (int j = 0; j < n; j += L) {
                 FloatVector pj = FloatVector.fromArray(S, p, row + j).mul(vscale);

@@ -4,13 +4,16 @@ import dev.ida4j.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Fused softmax + cross-entropy with an optional per-row mask. Rows are independent and split across threads;
- * each row is three vector passes (max, exp and sum, scale), and the loss comes from log-sum-exp.
+ * Fused softmax + cross-entropy with an optional per-row mask. Rows are independent and split across threads. Each
+ * row is copied into the thread's buffer (its max taken on the way), padded to whole vectors with -inf (which count
+ * in neither max nor sum), turned into exponentials by {@link AttentionSoftmax}, and scaled into probs; the loss
+ * comes from log-sum-exp.
  */
 final class CrossEntropy {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -22,11 +25,12 @@ final class CrossEntropy {
     private static final int MIN_WORK = 1 << 14;
 
     private final ThreadPool pool;
-    private final Forward forward = new Forward();
+    private final Forward forward;
     private final Backward backward = new Backward();
 
     CrossEntropy(ThreadPool pool) {
         this.pool = pool;
+        this.forward = new Forward(pool.threads());
     }
 
     // probs(N,V) = softmax(logits(N,V)); losses(N) = -log probs[targets] · mask
@@ -39,6 +43,12 @@ final class CrossEntropy {
         f.logits = logits.segment();
         f.mask = mask == null ? null : mask.segment();
         f.v = v;
+        int vp = (v + L - 1) / L * L;
+        for (int w = 0; w < f.rows.length; w++) {
+            if (f.rows[w].length < vp) {
+                f.rows[w] = new float[vp];
+            }
+        }
         pool.forRange(n, Math.max(1, MIN_WORK / v), f);
     }
 
@@ -67,6 +77,8 @@ final class CrossEntropy {
 
     /** Rows [begin, end). */
     private static final class Forward implements ThreadPool.Body {
+        final float[][] rows;  // (V rounded up to whole vectors) per worker: one row being worked on
+        final MemorySegment lanes; // one vector per worker, for AttentionSoftmax
         MemorySegment losses;
         MemorySegment probs;
         MemorySegment logits;
@@ -74,44 +86,41 @@ final class CrossEntropy {
         MemorySegment mask;
         int v;
 
+        Forward(int threads) {
+            this.rows = new float[threads][0];
+            this.lanes = AttentionSoftmax.scratch(threads);
+        }
+
         @Override
         public void run(int worker, int begin, int end) {
+            float[] x = rows[worker];
             long rowBytes = (long) v * Float.BYTES;
-            int tail = v - v % L;
+            int vp = (v + L - 1) / L * L;
             for (int i = begin; i < end; i++) {
                 long row = i * rowBytes;
-                // subtract the row max so exp never overflows
                 FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-                for (int j = 0; j < tail; j += L) {
-                    vmax = vmax.max(FloatVector.fromMemorySegment(S, logits, row + (long) j * Float.BYTES, NATIVE));
+                int j = 0;
+                for (; j <= v - L; j += L) {
+                    FloatVector xj = FloatVector.fromMemorySegment(S, logits, row + (long) j * Float.BYTES, NATIVE);
+                    xj.intoArray(x, j);
+                    vmax = vmax.max(xj);
                 }
                 float max = vmax.reduceLanes(VectorOperators.MAX);
-                for (int j = tail; j < v; j++) {
-                    max = Math.max(max, logits.get(F32, row + (long) j * Float.BYTES));
+                for (; j < v; j++) {
+                    x[j] = logits.get(F32, row + (long) j * Float.BYTES);
+                    max = Math.max(max, x[j]);
                 }
-                FloatVector vsum = FloatVector.zero(S);
-                for (int j = 0; j < tail; j += L) {
-                    long at = row + (long) j * Float.BYTES;
-                    FloatVector e = FloatVector.fromMemorySegment(S, logits, at, NATIVE).sub(max)
-                            .lanewise(VectorOperators.EXP);
-                    e.intoMemorySegment(probs, at, NATIVE);
-                    vsum = vsum.add(e);
-                }
-                float sum = Lanes.sum(vsum);
-                for (int j = tail; j < v; j++) {
-                    long at = row + (long) j * Float.BYTES;
-                    float e = (float) Math.exp(logits.get(F32, at) - max);
-                    probs.set(F32, at, e);
-                    sum += e;
-                }
+                Arrays.fill(x, v, vp, Float.NEGATIVE_INFINITY);
+                // subtract the row max so exp never overflows
+                float sum = AttentionSoftmax.expSum(x, 0, vp, max, lanes, worker * AttentionSoftmax.SCRATCH_BYTES);
                 float inv = 1 / sum;
-                for (int j = 0; j < tail; j += L) {
-                    long at = row + (long) j * Float.BYTES;
-                    FloatVector.fromMemorySegment(S, probs, at, NATIVE).mul(inv).intoMemorySegment(probs, at, NATIVE);
+                FloatVector vinv = FloatVector.broadcast(S, inv);
+                for (j = 0; j <= v - L; j += L) {
+                    FloatVector.fromArray(S, x, j).mul(vinv).intoMemorySegment(probs, row + (long) j * Float.BYTES,
+                            NATIVE);
                 }
-                for (int j = tail; j < v; j++) {
-                    long at = row + (long) j * Float.BYTES;
-                    probs.set(F32, at, probs.get(F32, at) * inv);
+                for (; j < v; j++) {
+                    probs.set(F32, row + (long) j * Float.BYTES, x[j] * inv);
                 }
                 // log-sum-exp form, not log(probs[target]): right even where that probability rounds to 0;
                 // (max - target) first, exact for close values, so a confident row keeps its small loss

@@ -18,10 +18,12 @@ import jdk.incubator.vector.VectorMask;
 /**
  * Packed, cache-blocked SGEMM (the GotoBLAS/BLIS loop nest) and the linear layer built on it.
  *
- * <p>Loop nest: for each NC-wide column block of C and each KC-deep slice of K, pack op(B)[KC x NC]; then for each
- * row chunk (at most MC rows) pack op(A)[chunk x KC] and, for each MR-row A micro-panel (kept in L1), sweep
- * {@link GemmKernel}'s MR x NR register tile across all B micro-panels of the block. Packing handles the four
- * transpose cases and zero-pads the edges; edge tiles are written back with masks.
+ * <p>Loop nest: for each NC-wide column block of C, pack op(B) for a group of KC-deep slices of K (as many as the
+ * buffer holds: one slice of a full-width block, all of K when N is narrow); then for each row chunk (at most MC
+ * rows) and each slice, pack that piece of op(A) and, for each MR-row A micro-panel (kept in L1), sweep
+ * {@link GemmKernel}'s MR x NR register tile across all B micro-panels of the slice. A chunk runs through all slices
+ * of a group in a row, so its rows of C stay in cache between slices. Packing handles the four transpose cases and
+ * zero-pads the edges; edge tiles are written back with masks.
  *
  * <p>Threads share the packed B block: they pack its micro-panels side by side, meet at a barrier, then take row
  * chunks from a shared counter (dynamic scheduling, so a thread that the OS slows down simply takes fewer chunks).
@@ -36,8 +38,11 @@ final class Gemm {
     static final int MC = 128;
     /** Columns of B packed per block: KC x 1024 floats (2 MiB), streamed from L2/L3 by the A micro-panels. */
     static final int NC = 1024;
-    /** Floats of one packed B block (NC rounded up to whole micro-panels). */
-    private static final long B_BLOCK = (long) KC * ((NC + NR - 1) / NR) * NR;
+    /**
+     * Floats of one packed B block buffer (2.5 MiB): one KC x NC slice (NC rounded up to whole micro-panels), or
+     * several slices of a narrower block, e.g. all of K = 2048 for N = 256 (dweight of a 256-wide layer).
+     */
+    private static final long B_BLOCK = 640 * 1024;
     /** Below this many flops a call runs on the calling thread (waking a worker costs more). */
     private static final long PARALLEL_FLOPS = 1L << 21;
 
@@ -45,6 +50,8 @@ final class Gemm {
     private final MemorySegment[] packA;
     private final MemorySegment[] packB;
     private final MemorySegment[] tile;
+    /** Per-worker arguments of single-threaded products (matmulOnThread, small calls). */
+    private final Call[] own;
     private final Product product = new Product();
     private final ColumnSums columnSums = new ColumnSums();
 
@@ -55,9 +62,11 @@ final class Gemm {
         Arena arena = Arena.ofAuto();
         packA = new MemorySegment[t];
         tile = new MemorySegment[t];
+        own = new Call[t];
         for (int i = 0; i < t; i++) {
             packA[i] = arena.allocate(4L * MC * KC, 64);
             tile[i] = arena.allocate(4L * MR * NR, 64);
+            own[i] = new Call();
         }
         // B blocks: worker w's own in single-threaded products; the first two double-buffer a shared product
         packB = new MemorySegment[Math.max(2, t)];
@@ -108,56 +117,119 @@ final class Gemm {
     void matmulOnThread(int worker, MemorySegment c, long cOff, int ldc, MemorySegment a, long aOff, int lda,
                         boolean transA, MemorySegment b, long bOff, int ldb, boolean transB,
                         int m, int n, int k, boolean accumulate) {
-        blocked(worker, c, cOff, ldc, a, aOff, lda, transA, b, bOff, ldb, transB, null, 0, m, n, k, accumulate);
+        Call w = own[worker];
+        w.set(c, cOff, ldc, a, aOff, lda, transA, b, bOff, ldb, transB, null, 0, m, n, k, accumulate, MC);
+        try {
+            loopNest(w, worker, null);
+        } finally {
+            w.clear();
+        }
     }
 
-    /** One thread's loop nest over c (m x n) = [c +] bias + op(a)·op(b); offsets in bytes, leading dims in floats. */
-    private void blocked(int worker, MemorySegment c, long cOff, long ldc, MemorySegment a, long aOff, long lda,
-                         boolean transA, MemorySegment b, long bOff, long ldb, boolean transB,
-                         MemorySegment bias, long biasOff, int m, int n, int k, boolean accumulate) {
+    /**
+     * The loop nest of one product, run by one thread ({@code shared} null: everything in order, this worker's own B
+     * buffer) or by each thread of a parallel product (work items claimed from {@code shared}'s counters, the shared
+     * double-buffered B blocks, a barrier after each block is packed). Every thread walks the same sequence of
+     * blocks; the counters only grow, so each block's items are a known ticket range and nothing is reset mid-call.
+     */
+    private void loopNest(Call w, int worker, Product shared) {
+        int m = w.m;
+        int n = w.n;
+        int k = w.k;
         if (m <= 0 || n <= 0) {
             return;
         }
         if (k <= 0) {
-            emptyProduct(c, cOff, ldc, bias, biasOff, m, n, accumulate);
+            emptyProduct(w.c, w.cOff, w.ldc, w.bias, w.biasOff, m, n, w.accumulate);
             return;
         }
-        MemorySegment pb = packB[worker];
+        int chunks = (m + w.chunk - 1) / w.chunk;
+        int panelBase = 0;
+        int chunkBase = 0;
+        int block = 0;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                for (int t = 0; t * NR < nc; t++) {
-                    GemmPacking.packB(pb, b, bOff, ldb, transB, jc, nc, pc, kc, t);
+            int panels = (nc + NR - 1) / NR;
+            long slice = 4L * KC * panels * NR;
+            int group = (int) Math.max(1, 4 * B_BLOCK / slice);
+            for (int pc0 = 0; pc0 < k; pc0 += group * KC, block++) {
+                int slices = Math.min(group, (k - pc0 + KC - 1) / KC);
+                MemorySegment pb = shared == null ? packB[worker] : packB[block & 1];
+                int items = panels * slices;
+                for (int x = next(shared, panelTickets(shared), panelBase, items, -1); x >= 0;
+                     x = next(shared, panelTickets(shared), panelBase, items, x)) {
+                    int z = x / panels;
+                    int pc = pc0 + z * KC;
+                    GemmPacking.packB(pb, z * slice, w.b, w.bOff, w.ldb, w.transB, jc, nc, pc, Math.min(KC, k - pc),
+                            x % panels);
                 }
-                for (int ic = 0; ic < m; ic += MC) {
-                    rowChunk(worker, pb, c, cOff, ldc, a, aOff, lda, transA, bias, biasOff, accumulate,
-                            ic, Math.min(MC, m - ic), jc, nc, pc, kc);
+                panelBase += items;
+                if (shared != null) {
+                    // the block is packed once every thread has arrived here (each left the loop above only when
+                    // no panel was left to claim, and its own claims are done)
+                    shared.await(block + 1);
                 }
+                for (int q = next(shared, chunkTickets(shared), chunkBase, chunks, -1); q >= 0;
+                     q = next(shared, chunkTickets(shared), chunkBase, chunks, q)) {
+                    int ic = q * w.chunk;
+                    int mc = Math.min(w.chunk, m - ic);
+                    for (int z = 0; z < slices; z++) {
+                        int pc = pc0 + z * KC;
+                        rowChunk(w, worker, pb, z * slice, ic, mc, jc, nc, pc, Math.min(KC, k - pc));
+                    }
+                }
+                chunkBase += chunks;
+            }
+        }
+    }
+
+    private static AtomicInteger panelTickets(Product shared) {
+        return shared == null ? null : shared.panelTickets;
+    }
+
+    private static AtomicInteger chunkTickets(Product shared) {
+        return shared == null ? null : shared.chunkTickets;
+    }
+
+    /**
+     * The item to do after {@code previous} (-1 at the start) among {@code items}, or -1 when none is left: the
+     * next in order for a single thread, else the next unclaimed ticket of [base, base + items).
+     */
+    private static int next(Product shared, AtomicInteger tickets, int base, int items, int previous) {
+        if (shared == null) {
+            return previous + 1 < items ? previous + 1 : -1;
+        }
+        while (true) {
+            int t = tickets.get();
+            if (t >= base + items) {
+                return -1;
+            }
+            if (tickets.compareAndSet(t, t + 1)) {
+                return t - base;
             }
         }
     }
 
     /**
      * Rows [ic, ic + mc) of c's column block [jc, jc + nc), K slice [pc, pc + kc): packs that piece of op(a) into
-     * this worker's buffer and runs the register tile over it and the packed B block {@code pb}.
+     * this worker's buffer and runs the register tile over it and the B slice packed at {@code pbOff} in pb.
      */
-    private void rowChunk(int worker, MemorySegment pb, MemorySegment c, long cOff, long ldc,
-                          MemorySegment a, long aOff, long lda, boolean transA, MemorySegment bias, long biasOff,
-                          boolean accumulate, int ic, int mc, int jc, int nc, int pc, int kc) {
+    private void rowChunk(Call w, int worker, MemorySegment pb, long pbOff, int ic, int mc, int jc, int nc,
+                          int pc, int kc) {
         MemorySegment pa = packA[worker];
         MemorySegment t = tile[worker];
-        GemmPacking.packA(pa, a, aOff, lda, transA, ic, mc, pc, kc);
+        MemorySegment c = w.c;
+        long ldc = w.ldc;
+        GemmPacking.packA(pa, w.a, w.aOff, w.lda, w.transA, ic, mc, pc, kc);
         // the first K slice overwrites (unless accumulating) and adds the bias; later slices add to it
-        boolean load = accumulate || pc > 0;
-        MemorySegment bs = pc == 0 ? bias : null;
-        long ldcBytes = 4 * ldc;
+        boolean load = w.accumulate || pc > 0;
+        MemorySegment bias = pc == 0 ? w.bias : null;
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             long aPanel = 4L * ir * KC;
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr);
-                long bPanel = 4L * jr * kc;
+                long bPanel = pbOff + 4L * jr * kc;
                 int j = jc + jr;
                 // a narrower kernel for the last panel of a width NR does not divide
                 if (nr > 2 * L) {
@@ -167,8 +239,8 @@ final class Gemm {
                 } else {
                     GemmKernel.product1(kc, pa, aPanel, pb, bPanel, t);
                 }
-                GemmKernel.store(t, c, cOff + 4 * ((ic + ir) * ldc + j), ldcBytes, mr, nr, load, bs,
-                        biasOff + 4L * j);
+                GemmKernel.store(t, c, w.cOff + 4 * ((ic + ir) * ldc + j), 4 * ldc, mr, nr, load, bias,
+                        w.biasOff + 4L * j);
             }
         }
     }
@@ -186,122 +258,110 @@ final class Gemm {
         }
     }
 
-    /**
-     * The parallel driver (see the class comment): every participating thread walks the same sequence of (jc, pc)
-     * blocks, claiming B micro-panels and then row chunks from counters that only grow, so each block's work items
-     * are a known ticket range and no counter is ever reset mid-call. Per-call arguments live in fields.
-     */
+    /** The arguments of one product, in fields so that passing them around allocates nothing. */
+    private static final class Call {
+        MemorySegment c;
+        long cOff;
+        long ldc;
+        MemorySegment a;
+        long aOff;
+        long lda;
+        boolean transA;
+        MemorySegment b;
+        long bOff;
+        long ldb;
+        boolean transB;
+        MemorySegment bias;
+        long biasOff;
+        int m;
+        int n;
+        int k;
+        boolean accumulate;
+        /** Rows per work item (at most MC). */
+        int chunk;
+
+        void set(MemorySegment c, long cOff, long ldc, MemorySegment a, long aOff, long lda, boolean transA,
+                 MemorySegment b, long bOff, long ldb, boolean transB, MemorySegment bias, long biasOff,
+                 int m, int n, int k, boolean accumulate, int chunk) {
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.transA = transA;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.transB = transB;
+            this.bias = bias;
+            this.biasOff = biasOff;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.accumulate = accumulate;
+            this.chunk = chunk;
+        }
+
+        /** Drops the references, so a finished call keeps no tensor memory reachable. */
+        void clear() {
+            c = null;
+            a = null;
+            b = null;
+            bias = null;
+        }
+    }
+
+    /** The parallel driver: the shared state of {@link #loopNest} run by {@code parts} threads (see the class comment). */
     private final class Product implements ThreadPool.Body {
+        private final Call w = new Call();
         private final AtomicInteger panelTickets = new AtomicInteger();
         private final AtomicInteger chunkTickets = new AtomicInteger();
         private final AtomicInteger arrived = new AtomicInteger();
         /** Set by a thread that failed, so the others stop waiting for it at the barrier. */
         private volatile boolean failed;
-        private MemorySegment c;
-        private MemorySegment a;
-        private MemorySegment b;
-        private MemorySegment bias;
-        private int m;
-        private int n;
-        private int k;
-        private boolean transA;
-        private boolean transB;
-        private boolean accumulate;
         private int parts;
-        private int chunk;
 
+        // c(m,n) = [c +] bias + op(a)·op(b), whole tensors (offset 0, rows contiguous)
         void run(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias, int m, int n, int k,
                  boolean transA, boolean transB, boolean accumulate) {
             long flops = 2L * m * n * k;
             int want = (int) Math.min(pool.threads(), Math.max(1, flops / PARALLEL_FLOPS));
             // rows in chunks of at most MC, small enough that each thread gets about four (load balance)
             int rows = (m + 4 * want - 1) / (4 * want);
-            chunk = Math.min(MC, Math.max(MR, (rows + MR - 1) / MR * MR));
+            int chunk = Math.min(MC, Math.max(MR, (rows + MR - 1) / MR * MR));
             parts = Math.min(want, (m + chunk - 1) / chunk);
-            if (parts <= 1) {
-                blocked(0, c, 0, n, a, 0, transA ? m : k, transA, b, 0, transB ? k : n, transB, bias, 0,
-                        m, n, k, accumulate);
-                return;
-            }
-            this.c = c;
-            this.a = a;
-            this.b = b;
-            this.bias = bias;
-            this.m = m;
-            this.n = n;
-            this.k = k;
-            this.transA = transA;
-            this.transB = transB;
-            this.accumulate = accumulate;
-            panelTickets.set(0);
-            chunkTickets.set(0);
-            arrived.set(0);
-            failed = false;
+            Call call = parts <= 1 ? own[0] : w;
+            call.set(c, 0, n, a, 0, transA ? m : k, transA, b, 0, transB ? k : n, transB, bias, 0, m, n, k,
+                    accumulate, parts <= 1 ? MC : chunk);
             try {
-                pool.forRange(parts, this);
+                if (parts <= 1) {
+                    loopNest(call, 0, null);
+                } else {
+                    panelTickets.set(0);
+                    chunkTickets.set(0);
+                    arrived.set(0);
+                    failed = false;
+                    pool.forRange(parts, this);
+                }
             } finally {
-                this.c = null;
-                this.a = null;
-                this.b = null;
-                this.bias = null;
+                call.clear();
             }
         }
 
         @Override
         public void run(int worker, int begin, int end) {
             try {
-                loopNest(worker);
+                loopNest(w, worker, this);
             } catch (RuntimeException | Error e) {
                 failed = true;
                 throw e;
             }
         }
 
-        private void loopNest(int worker) {
-            long lda = transA ? m : k;
-            long ldb = transB ? k : n;
-            int chunks = (m + chunk - 1) / chunk;
-            int panelBase = 0;
-            int chunkBase = 0;
-            int block = 0;
-            for (int jc = 0; jc < n; jc += NC) {
-                int nc = Math.min(NC, n - jc);
-                int panels = (nc + NR - 1) / NR;
-                for (int pc = 0; pc < k; pc += KC, block++) {
-                    int kc = Math.min(KC, k - pc);
-                    MemorySegment pb = packB[block & 1];
-                    for (int t; (t = claim(panelTickets, panelBase + panels)) >= 0; ) {
-                        GemmPacking.packB(pb, b, 0, ldb, transB, jc, nc, pc, kc, t - panelBase);
-                    }
-                    panelBase += panels;
-                    // the block is packed once every thread has arrived here (each left the loop above only when
-                    // no panel was left to claim, and its own claims are done)
-                    await(parts * (block + 1));
-                    for (int q; (q = claim(chunkTickets, chunkBase + chunks)) >= 0; ) {
-                        int ic = (q - chunkBase) * chunk;
-                        rowChunk(worker, pb, c, 0, n, a, 0, lda, transA, bias, 0, accumulate,
-                                ic, Math.min(chunk, m - ic), jc, nc, pc, kc);
-                    }
-                    chunkBase += chunks;
-                }
-            }
-        }
-
-        /** The next ticket below {@code limit}, or -1 when that range is used up. */
-        private static int claim(AtomicInteger tickets, int limit) {
-            while (true) {
-                int t = tickets.get();
-                if (t >= limit) {
-                    return -1;
-                }
-                if (tickets.compareAndSet(t, t + 1)) {
-                    return t;
-                }
-            }
-        }
-
-        /** Counts this thread in and waits until {@code target} arrivals in all (the pool has ≤ 1 thread per core). */
-        private void await(int target) {
+        /** Counts this thread in at block {@code blocks - 1}'s barrier and waits for all parts to arrive. */
+        void await(int blocks) {
+            int target = parts * blocks;
             arrived.incrementAndGet();
             for (int spins = 0; arrived.get() < target; spins++) {
                 if (failed) {

@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorMask;
 /**
  * Packing for the GEMM: copies a block of op(A) or op(B) out of its row-major home (any leading dimension, either
  * orientation) into the contiguous micro-panel layouts {@link GemmKernel} reads, zero-padding partial panels so the
- * kernel never needs an edge case in its K loop. The two orientations that need a transpose (op(A) = Aᵀ, op(B) = Bᵀ)
- * go through 16x16 register transposes when vectors have 16 lanes, with scalar loops for the rest.
+ * kernel never needs an edge case in its K loop. The two orientations that need a transpose (op(A) = Aᵀ and
+ * op(B) = Bᵀ) go through 16x16 register transposes when vectors have 16 lanes, with scalar loops for the rest.
  */
 final class GemmPacking {
     private static final long A_PANEL = 4L * MR * KC;
@@ -65,15 +65,17 @@ final class GemmPacking {
             packATransposed(dst, a, aOff, lda, i0, mc, p0, kc, 0, rowsPadded, 0);
             return;
         }
-        // stored a is (K, M): 16 of its rows (K steps) x 16 columns (our rows) transpose into 16 packed row pieces
-        for (int i = 0; i < rowsPadded; i += 16) {
-            int p = 0;
-            for (; p + 16 <= kc; p += 16) {
+        // stored a is (K, M): 16 of its rows (K steps) x 16 columns (our rows) transpose into 16 packed row pieces;
+        // the 16 stored rows are read left to right, so each of their cache lines is fetched once, in order
+        int rows16 = (rowsPadded + 15) / 16 * 16;
+        int p = 0;
+        for (; p + 16 <= kc; p += 16) {
+            for (int i = 0; i < rowsPadded; i += 16) {
                 // columns past mc (and past M) are masked off and read as zeros
                 transpose16(a, aOff + 4 * ((p0 + p) * lda + i0 + i), 4 * lda, mc - i, dst, aRow(i) + 4L * p, A_ROW);
             }
-            packATransposed(dst, a, aOff, lda, i0, mc, p0, kc, i, i + 16, p);
         }
+        packATransposed(dst, a, aOff, lda, i0, mc, p0, kc, 0, rows16, p);
     }
 
     /** Byte offset of packed row i: panel i / MR, row i % MR (so 16 consecutive rows are A_ROW apart). */
@@ -93,14 +95,14 @@ final class GemmPacking {
     }
 
     /**
-     * Packs micro-panel t of op(b)[p0 + p][j0 + j] (p < kc, j < nc): columns j0 + t·NR onwards, at {@code t·kc·NR}
-     * floats into dst, K step p at {@code p·NR}. op(b) = b(K,N) or, when {@code trans}, b stored (N,K); {@code ldb}
-     * as for packA. Panels are independent, so threads can pack the panels of one block side by side.
+     * Packs micro-panel t of op(b)[p0 + p][j0 + j] (p < kc, j < nc): columns j0 + t·NR onwards, at byte
+     * {@code dOff + 4·t·kc·NR} of dst, K step p at {@code p·NR} floats. op(b) = b(K,N) or, when {@code trans}, b
+     * stored (N,K); {@code ldb} as for packA. Panels are independent, so threads can pack one block side by side.
      */
-    static void packB(MemorySegment dst, MemorySegment b, long bOff, long ldb, boolean trans,
+    static void packB(MemorySegment dst, long dOff, MemorySegment b, long bOff, long ldb, boolean trans,
                       int j0, int nc, int p0, int kc, int t) {
         int cols = Math.min(NR, nc - t * NR);
-        long d = 4L * t * kc * NR;
+        long d = dOff + 4L * t * kc * NR;
         int j = j0 + t * NR;
         if (!trans) {
             for (int p = 0; p < kc; p++) {
@@ -108,7 +110,8 @@ final class GemmPacking {
                 long dp = d + p * B_ROW;
                 for (int v = 0; v < NV; v++) {
                     if (cols >= (v + 1) * L) {
-                        FloatVector.fromMemorySegment(S, b, src + v * VB, ORDER).intoMemorySegment(dst, dp + v * VB, ORDER);
+                        FloatVector.fromMemorySegment(S, b, src + v * VB, ORDER)
+                                .intoMemorySegment(dst, dp + v * VB, ORDER);
                     } else {
                         // masked loads read only the valid columns and give zeros for the padding
                         FloatVector.fromMemorySegment(S, b, src + v * VB, ORDER, S.indexInRange(v * L, cols))

@@ -18,7 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Contract of matmul and the linear layer on every backend, and fast-vs-reference parity on odd shapes. */
 class LinearContractTest {
     /** M x N x K: ones, primes, non-multiples of 16, a long K. */
-    private static final int[][] SHAPES = {{1, 1, 1}, {1, 17, 1}, {17, 33, 65}, {3, 100, 7}, {29, 1, 130}, {5, 9, 1000}};
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {1, 17, 1}, {17, 33, 65}, {3, 100, 7}, {29, 1, 130}, {5, 9, 1000},
+    };
 
     private static Tensor f32(TensorArena arena, String name, int... shape) {
         return arena.allocate(name, DType.F32, shape);

@@ -28,6 +28,28 @@ class AttentionThreadsTest {
     }
 
     @Test
+    void shouldGiveTheSameBitsColdAndWarm() {
+        // the first call in a fresh JVM runs interpreted (gradients start from the arena's zeros); the results must
+        // not change once C2 has compiled the kernel
+        try (CpuBackend backend = new CpuBackend(1); TensorArena arena = TensorArena.host("att")) {
+            Case c = new Case(arena, 2, 9, 9, 2, 20, true, true);
+            c.run(backend);
+            float[][] cold = c.results();
+            for (int i = 0; i < 3000; i++) {
+                c.run(backend);
+            }
+            c.clearGradients();
+            c.run(backend);
+            float[][] warm = c.results();
+            for (int i = 0; i < cold.length; i++) {
+                assertThat(Arrays.mismatch(cold[i], warm[i]))
+                        .as("first element of %s that differs cold and warm", c.results[i].name())
+                        .isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
     void shouldAllocateNothingOnceWarm() {
         try (CpuBackend backend = new CpuBackend(2); TensorArena arena = TensorArena.host("att")) {
             Case self = new Case(arena, 2, 16, 16, 2, 16, true, false);

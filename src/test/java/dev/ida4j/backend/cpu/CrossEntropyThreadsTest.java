@@ -48,6 +48,30 @@ class CrossEntropyThreadsTest {
     }
 
     @Test
+    void shouldGiveTheSameBitsColdAndWarm() {
+        // the first call in a fresh JVM runs interpreted; the results must not change once C2 has compiled the kernel
+        int n = 7;
+        int v = 83;
+        try (CpuBackend backend = new CpuBackend(1); TensorArena arena = TensorArena.host("ce")) {
+            SplittableRandom r = new SplittableRandom(17);
+            Tensor logits = Rand.normal(arena.allocate("logits", DType.F32, n, v), r, 5);
+            Tensor targets = Rand.ints(arena.allocate("targets", DType.I32, n), r, v);
+            Tensor probs = arena.allocate("probs", DType.F32, n, v);
+            Tensor losses = arena.allocate("losses", DType.F32, n);
+            backend.crossEntropyForward(losses, probs, logits, targets, null, n, v);
+            float[] coldProbs = probs.toFloatArray();
+            float[] coldLosses = losses.toFloatArray();
+            for (int i = 0; i < 3000; i++) {
+                backend.crossEntropyForward(losses, probs, logits, targets, null, n, v);
+            }
+            assertThat(Arrays.mismatch(coldProbs, probs.toFloatArray())).as("first probability that differs")
+                    .isEqualTo(-1);
+            assertThat(Arrays.mismatch(coldLosses, losses.toFloatArray())).as("first loss that differs")
+                    .isEqualTo(-1);
+        }
+    }
+
+    @Test
     void shouldAllocateNothingOnceWarm() {
         int n = 32;
         int v = 67;

@@ -24,7 +24,7 @@ class GemmAllocationTest {
         assertThat(THREADS.isThreadAllocatedMemorySupported()).isTrue();
         THREADS.setThreadAllocatedMemoryEnabled(true);
         try (CpuBackend backend = new CpuBackend(2); TensorArena arena = TensorArena.host("alloc")) {
-            // big enough that both threads work (2·M·N·K ≫ the parallel threshold), with edge tiles in every dimension
+            // big enough that both threads work (2·M·N·K ≫ the parallel threshold), edge tiles in every dimension
             int n = 150;
             int c = 140;
             int oc = 130;

@@ -263,8 +263,10 @@ class GemmTest {
                 double s = accumulate ? c.get(F, cOff + 4L * ((long) i * ldc + j)) : 0;
                 double abs = Math.abs(s);
                 for (int p = 0; p < k; p++) {
-                    float x = transA ? a.get(F, aOff + 4L * ((long) p * lda + i)) : a.get(F, aOff + 4L * ((long) i * lda + p));
-                    float y = transB ? b.get(F, bOff + 4L * ((long) j * ldb + p)) : b.get(F, bOff + 4L * ((long) p * ldb + j));
+                    long ai = transA ? (long) p * lda + i : (long) i * lda + p;
+                    long bi = transB ? (long) j * ldb + p : (long) p * ldb + j;
+                    float x = a.get(F, aOff + 4 * ai);
+                    float y = b.get(F, bOff + 4 * bi);
                     double t = (double) x * y;
                     s += t;
                     abs += Math.abs(t);
