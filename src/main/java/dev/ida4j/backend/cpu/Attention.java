@@ -31,7 +31,7 @@ final class Attention {
     private final Backward backward = new Backward();
 
     /** {@code gemm} is not used: these products are small, per thread, and handled by {@link AttentionTile}. */
-    Attention(ThreadPool pool, Gemm gemm) {
+    Attention(ThreadPool pool) {
         this.pool = pool;
         this.scratch = new AttentionScratch[pool.threads()];
         for (int i = 0; i < scratch.length; i++) {

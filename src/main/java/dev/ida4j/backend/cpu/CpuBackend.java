@@ -27,7 +27,7 @@ public final class CpuBackend implements Backend {
         this.gemm = new Gemm(pool);
         this.embedding = new Embedding(pool);
         this.norms = new Norms(pool);
-        this.attention = new Attention(pool, gemm);
+        this.attention = new Attention(pool);
         this.pointwise = new Pointwise(pool);
         this.crossEntropy = new CrossEntropy(pool);
         this.optimizer = new Optimizer(pool);
