@@ -8,7 +8,9 @@
 # Environment knobs: ROUNDS (1), SHAPES (space-separated, default all of GemmBench's), THREADS ("1,2"),
 # JMH_OPTS (extra JMH options, e.g. "-wi 3 -i 5"), SKIP_BUILD (non-empty: use the jars already built),
 # INTERLEAVED_SECONDS (4; 0 skips the second table: ida4j and OpenBLAS taking turns in one process, see
-# GemmInterleaved, the fairer comparison while other processes load the machine).
+# GemmInterleaved, the fairer comparison while other processes load the machine), INTERLEAVED_THREADS ("1": with 2
+# threads the turns disturb each other, since OpenBLAS's idle threads keep spinning for a long while after each of its
+# calls, on the cores ida4j's turn needs; ida4j's own idle worker spins about a millisecond).
 # The OpenBLAS environment (CORETYPE and L2_SIZE unset, a pool of 2 threads) is set for the benchmark command only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,10 +53,11 @@ INTERLEAVED_SECONDS=${INTERLEAVED_SECONDS:-4}
 if [[ "$INTERLEAVED_SECONDS" != 0 ]]; then
   echo
   echo "interleaved, load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/log.txt"
-  for t in ${THREADS//,/ }; do
+  INTERLEAVED_THREADS=${INTERLEAVED_THREADS:-1}
+  for t in ${INTERLEAVED_THREADS//,/ }; do
     # shellcheck disable=SC2086
     "${PEER_ENV[@]}" "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$JAR" \
-      dev.ida4j.bench.GemmInterleaved "$t" "$INTERLEAVED_SECONDS" $SHAPES 2>/dev/null | { [[ $t == "${THREADS%%,*}" ]] && cat || tail -n +3; }
+      dev.ida4j.bench.GemmInterleaved "$t" "$INTERLEAVED_SECONDS" $SHAPES 2>/dev/null | { [[ $t == "${INTERLEAVED_THREADS%%,*}" ]] && cat || tail -n +3; }
   done | tee "$OUT/interleaved.md"
   echo "interleaved, load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/log.txt"
 fi

@@ -16,7 +16,9 @@ import java.util.Locale;
  * process, five products each, for a few seconds per shape, so both see the same background load; the table gives
  * the median and 90th percentile of GFLOP/s over all products and their ratios. (JMH measures one benchmark after
  * the other, so when other processes come and go its two scores can come from different conditions.) Run it under
- * the same environment as {@link OpenBlasGemmBench}.
+ * the same environment as {@link OpenBlasGemmBench}. Fair with one thread each; with two, each side's idle threads
+ * disturb the other's turn (OpenBLAS's keep spinning for a long while after a call, ida4j's for about a millisecond),
+ * which costs ida4j far more than OpenBLAS.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp benchmarks.jar
  * dev.ida4j.bench.GemmInterleaved THREADS SECONDS SHAPE...}

@@ -181,6 +181,11 @@ final class Gemm {
                 chunkBase += chunks;
             }
         }
+        if (shared != null) {
+            // wait for the others here, yielding to them if the OS has descheduled one, rather than in the pool's
+            // final join, which only spins
+            shared.await(block + 1);
+        }
     }
 
     private static AtomicInteger panelTickets(Product shared) {
