@@ -21,6 +21,8 @@ public final class ThreadPool implements AutoCloseable {
 
     /** Spin iterations before a worker parks; about a millisecond on these machines. */
     private static final int SPIN = 1 << 15;
+    /** Spin iterations of the caller waiting for workers before it starts yielding its core. */
+    private static final int JOIN_SPIN = 1 << 12;
 
     private final int threads;
     private final Worker[] workers;
@@ -85,9 +87,7 @@ public final class ThreadPool implements AutoCloseable {
         try {
             body.run(0, 0, n / p);
         } finally {
-            while (pending.get() != 0) {
-                Thread.onSpinWait();
-            }
+            awaitWorkers();
             this.body = null;
             running = false;
         }
@@ -101,6 +101,21 @@ public final class ThreadPool implements AutoCloseable {
                 throw e;
             }
             throw new IllegalStateException("worker failed", f);
+        }
+    }
+
+    /**
+     * Waits for the workers of this dispatch: spins briefly (they usually finish within microseconds of the caller),
+     * then yields, so that on a loaded machine a descheduled worker gets the core back instead of the caller burning
+     * its whole time slice.
+     */
+    private void awaitWorkers() {
+        for (int i = 0; pending.get() != 0; i++) {
+            if (i < JOIN_SPIN) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 
