@@ -317,7 +317,7 @@ final class Gemm {
         }
     }
 
-    /** The parallel driver: the shared state of {@link #loopNest} run by {@code parts} threads (see the class comment). */
+    /** The parallel driver: shared state of {@link #loopNest} run by {@code parts} threads (see the class comment). */
     private final class Product implements ThreadPool.Body {
         private final Call w = new Call();
         private final AtomicInteger panelTickets = new AtomicInteger();

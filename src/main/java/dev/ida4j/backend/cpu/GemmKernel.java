@@ -10,11 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The SGEMM micro-kernels: one MR x NR tile of C (8 rows x 3 vectors, 8 x 48 floats on AVX-512) from an A
  * micro-panel and a B micro-panel that {@link GemmPacking} laid out contiguously. The tile lives in 24 vector
- * registers (plus three B vectors and a broadcast: 28 of 32); the K loop is innermost and each step is 3 vector loads,
- * 8 broadcasts and 24 independent FMAs, enough chains to keep both FMA pipes of a core busy (latency 4 x 2 pipes
- * needs at least 8). Measured against the alternatives on Zen 5 (per CPU-second, in L1): 8x3 and 6x3 vectors ran
- * about 15% faster than 8x2 and 12x2, and 4x4 and 6x4 about 5% behind. The tile goes to a scratch buffer and
- * {@link #store} adds it into C: writing C from the kernel itself made C2 spill accumulators inside the K loop.
+ * registers (plus three B vectors and a broadcast: 28 of 32); the K loop is innermost and each step is 3 vector
+ * loads, 8 broadcasts and 24 independent FMAs, enough chains to keep the FMA pipes busy (latency 4 x 2 pipes needs
+ * at least 8). Measured against the alternatives on the 2-core EPYC (Zen 4, per CPU-second, in L1): 8x3 and 6x3
+ * vectors ran about 15% faster than 8x2 and 12x2, 4x4 and 6x4 about 5% behind. The tile goes to a scratch buffer
+ * and {@link #store} adds it into C: writing C from the kernel itself made C2 spill accumulators in the K loop.
  *
  * <p>Packed layouts (fixed by the block sizes, so every address in the K loop is a constant displacement):
  * A micro-panel: MR rows, row r at {@code r·KC} floats, element p of the row at p (only kc ≤ KC used);
