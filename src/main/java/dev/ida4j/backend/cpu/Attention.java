@@ -5,6 +5,7 @@ import static dev.ida4j.backend.cpu.AttentionScratch.S;
 import static dev.ida4j.backend.cpu.AttentionScratch.roundUp;
 
 import dev.ida4j.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -31,11 +32,11 @@ final class Attention {
     private final Backward backward = new Backward();
 
     /** {@code gemm} is not used: these products are small, per thread, and handled by {@link AttentionTile}. */
-    Attention(ThreadPool pool) {
+    Attention(ThreadPool pool, Arena arena) {
         this.pool = pool;
         this.scratch = new AttentionScratch[pool.threads()];
         for (int i = 0; i < scratch.length; i++) {
-            scratch[i] = new AttentionScratch();
+            scratch[i] = new AttentionScratch(arena);
         }
     }
 

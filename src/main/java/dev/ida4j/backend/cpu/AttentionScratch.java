@@ -1,5 +1,6 @@
 package dev.ida4j.backend.cpu;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -31,7 +32,11 @@ final class AttentionScratch {
     float[] out = new float[0];     // (max(TQR, TKR), HSP) a product on its way to a tensor
     float[] keyBias = new float[0]; // (TKP) 0 for a kept key, -inf for a dropped one (forward)
     int[] seen = new int[0];        // (TQR) keys [0, seen[i]) may have non-zero probability for query i
-    final MemorySegment lanes = AttentionSoftmax.scratch(1); // (one vector) for AttentionSoftmax
+    final MemorySegment lanes; // (one vector) for AttentionSoftmax
+
+    AttentionScratch(Arena arena) {
+        this.lanes = AttentionSoftmax.scratch(arena, 1);
+    }
 
     static int roundUp(int n) {
         return (n + L - 1) / L * L;

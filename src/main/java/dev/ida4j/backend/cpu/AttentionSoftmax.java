@@ -40,9 +40,9 @@ final class AttentionSoftmax {
     private AttentionSoftmax() {
     }
 
-    /** Native scratch for {@code threads} threads, thread w at w·SCRATCH_BYTES; freed when unreachable. */
-    static MemorySegment scratch(int threads) {
-        return Arena.ofAuto().allocate(threads * SCRATCH_BYTES, SCRATCH_BYTES);
+    /** Native scratch for {@code threads} threads, thread w at w·SCRATCH_BYTES, from the backend's arena. */
+    static MemorySegment scratch(Arena arena, int threads) {
+        return arena.allocate(threads * SCRATCH_BYTES, SCRATCH_BYTES);
     }
 
     /**

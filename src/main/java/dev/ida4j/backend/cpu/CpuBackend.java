@@ -4,6 +4,7 @@ import dev.ida4j.backend.Activation;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -13,6 +14,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class CpuBackend implements Backend {
     private final ThreadPool pool;
+    private final Arena scratch = Arena.ofShared(); // kernels' pack buffers and scratch, freed by close()
     private final Gemm gemm;
     private final Embedding embedding;
     private final Norms norms;
@@ -24,12 +26,12 @@ public final class CpuBackend implements Backend {
     /** A backend using {@code threads} threads (the caller plus {@code threads - 1} workers). */
     public CpuBackend(int threads) {
         this.pool = new ThreadPool(threads);
-        this.gemm = new Gemm(pool);
+        this.gemm = new Gemm(pool, scratch);
         this.embedding = new Embedding(pool);
         this.norms = new Norms(pool);
-        this.attention = new Attention(pool);
-        this.pointwise = new Pointwise(pool);
-        this.crossEntropy = new CrossEntropy(pool);
+        this.attention = new Attention(pool, scratch);
+        this.pointwise = new Pointwise(pool, scratch);
+        this.crossEntropy = new CrossEntropy(pool, scratch);
         this.optimizer = new Optimizer(pool);
     }
 
@@ -79,6 +81,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void close() {
         pool.close();
+        scratch.close();
     }
 
     // ---- matrix products ----

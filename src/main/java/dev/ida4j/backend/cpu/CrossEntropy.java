@@ -1,6 +1,7 @@
 package dev.ida4j.backend.cpu;
 
 import dev.ida4j.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -28,9 +29,9 @@ final class CrossEntropy {
     private final Forward forward;
     private final Backward backward = new Backward();
 
-    CrossEntropy(ThreadPool pool) {
+    CrossEntropy(ThreadPool pool, Arena arena) {
         this.pool = pool;
-        this.forward = new Forward(pool.threads());
+        this.forward = new Forward(arena, pool.threads());
     }
 
     // probs(N,V) = softmax(logits(N,V)); losses(N) = -log probs[targets] · mask
@@ -86,9 +87,9 @@ final class CrossEntropy {
         MemorySegment mask;
         int v;
 
-        Forward(int threads) {
+        Forward(Arena arena, int threads) {
             this.rows = new float[threads][0];
-            this.lanes = AttentionSoftmax.scratch(threads);
+            this.lanes = AttentionSoftmax.scratch(arena, threads);
         }
 
         @Override

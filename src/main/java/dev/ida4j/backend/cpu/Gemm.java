@@ -55,11 +55,9 @@ final class Gemm {
     private final Product product = new Product();
     private final ColumnSums columnSums = new ColumnSums();
 
-    Gemm(ThreadPool pool) {
+    Gemm(ThreadPool pool, Arena arena) {
         this.pool = pool;
         int t = pool.threads();
-        // auto arena: the buffers live as long as this backend is reachable (the backend has no close hook here)
-        Arena arena = Arena.ofAuto();
         packA = new MemorySegment[t];
         tile = new MemorySegment[t];
         own = new Call[t];

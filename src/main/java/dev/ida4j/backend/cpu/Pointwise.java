@@ -69,9 +69,9 @@ final class Pointwise {
     private long key;
     private int threshold;
 
-    Pointwise(ThreadPool pool) {
+    Pointwise(ThreadPool pool, Arena arena) {
         this.pool = pool;
-        this.scratch = Arena.ofAuto().allocate(pool.threads() * SCRATCH_BYTES, SCRATCH_BYTES);
+        this.scratch = arena.allocate(pool.threads() * SCRATCH_BYTES, SCRATCH_BYTES);
     }
 
     /** Blocks covering n elements. */

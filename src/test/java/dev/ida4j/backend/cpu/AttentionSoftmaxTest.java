@@ -2,6 +2,7 @@ package dev.ida4j.backend.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
@@ -24,7 +25,7 @@ class AttentionSoftmaxTest {
             x[i++] = (float) (3 - d);
         }
         float[] before = x.clone();
-        AttentionSoftmax.expSum(x, 0, x.length, 3f, AttentionSoftmax.scratch(1), 0);
+        AttentionSoftmax.expSum(x, 0, x.length, 3f, AttentionSoftmax.scratch(Arena.ofAuto(), 1), 0);
         double worst = 0;
         for (i = 0; i < count; i++) {
             double e = Math.exp(before[i] - 3f);
@@ -42,7 +43,7 @@ class AttentionSoftmaxTest {
         x[L + 3] = (float) (5 - Math.log(2));
         java.util.Arrays.fill(x, 4, L + 3, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(x, L + 4, 2 * L, Float.NEGATIVE_INFINITY);
-        float sum = AttentionSoftmax.expSum(x, 0, 2 * L, 5f, AttentionSoftmax.scratch(1), 0);
+        float sum = AttentionSoftmax.expSum(x, 0, 2 * L, 5f, AttentionSoftmax.scratch(Arena.ofAuto(), 1), 0);
         assertThat(x[0]).as("the max").isEqualTo(1f);
         assertThat(x[1]).as("a dropped key").isEqualTo(0f);
         assertThat(x[2]).as("far below the max").isEqualTo(0f);
@@ -52,7 +53,7 @@ class AttentionSoftmaxTest {
 
     @Test
     void shouldSumTheLanesInOrder() {
-        MemorySegment lanes = AttentionSoftmax.scratch(2);
+        MemorySegment lanes = AttentionSoftmax.scratch(Arena.ofAuto(), 2);
         long at = AttentionSoftmax.SCRATCH_BYTES; // the second thread's vector
         lanes.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, 1e8f);
         lanes.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at + 4, -1e8f);

@@ -180,8 +180,9 @@ class GemmTest {
     /** Sub-matrices inside larger row-major matrices, as attention addresses one head of a (T, C) tensor. */
     @Test
     void singleThreadedEntryMultipliesSubMatricesWithLeadingDimensions() {
-        try (ThreadPool pool = new ThreadPool(2); TensorArena arena = TensorArena.host("sub")) {
-            Gemm gemm = new Gemm(pool);
+        try (ThreadPool pool = new ThreadPool(2); TensorArena arena = TensorArena.host("sub");
+             java.lang.foreign.Arena scratch = java.lang.foreign.Arena.ofShared()) {
+            Gemm gemm = new Gemm(pool, scratch);
             SplittableRandom r = new SplittableRandom(3);
             int[][] shapes = {{1, 1, 1}, {64, 64, 16}, {37, 29, 13}, {130, 5, 300}, {9, 70, 1}};
             for (int[] s : shapes) {
