@@ -136,6 +136,10 @@ final class BenchCommand {
         int steps;
         @Option(names = "--warmup", defaultValue = "5", description = "untimed steps first (default ${DEFAULT-VALUE})")
         int warmup;
+        @Option(names = "--warmup-seconds", defaultValue = "15",
+                description = "and keep warming up at least this long (default ${DEFAULT-VALUE}): until the JIT has"
+                        + " compiled the kernels, its compiler threads take a core from the workers")
+        double warmupSeconds;
         @Option(names = "--json", description = "print one JSON line")
         boolean json;
         @Option(names = "--profile", description = "also print time per op (to stderr); synchronizes after each op")
@@ -146,8 +150,8 @@ final class BenchCommand {
             if (!preset.equals("tiny-gpt")) {
                 throw new Main.UsageException("unknown preset '" + preset + "': expected tiny-gpt");
             }
-            if (steps < 1 || warmup < 0) {
-                throw new Main.UsageException("--steps must be positive and --warmup not negative");
+            if (steps < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
+                throw new Main.UsageException("--steps must be positive, --warmup and --warmup-seconds not negative");
             }
             int t = threads == null ? defaultThreads() : threads;
             GptConfig cfg = GptConfig.tinyGpt();
@@ -168,7 +172,8 @@ final class BenchCommand {
                 }
                 model.setBatch(ids, next);
                 float loss = 0;
-                for (int i = 0; i < warmup; i++) {
+                long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
                     loss = model.trainStep(opt);
                 }
                 if (profile) {

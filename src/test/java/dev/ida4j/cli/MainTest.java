@@ -47,7 +47,7 @@ class MainTest {
     @Test
     void shouldPrintTokensPerSecondForBenchStep() {
         int code = Main.run("bench", "step", "--preset", "tiny-gpt", "--threads", "2", "--steps", "1", "--warmup", "0",
-                "--json");
+                "--warmup-seconds", "0", "--json");
         assertThat(code).isZero();
         assertThat(out().strip()).startsWith("{\"bench\":\"step\"").contains("\"tokens_per_s\":")
                 .contains("\"ms_per_step\":").contains("\"preset\":\"tiny-gpt\"");
