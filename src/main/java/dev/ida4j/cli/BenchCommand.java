@@ -83,8 +83,8 @@ final class BenchCommand {
                 fillRandom(be, a, 1);
                 fillRandom(be, b, 2);
                 double flops = 2.0 * m * n * k;
-                // warm up for about a second (JIT compilation of the kernels), at least 3 calls
-                long warmEnd = System.nanoTime() + 1_000_000_000L;
+                // warm up for about three seconds (JIT compilation of the kernels), at least 3 calls
+                long warmEnd = System.nanoTime() + 3_000_000_000L;
                 for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
                     be.matmul(c, a, b, m, n, k, transA, transB, false);
                 }
