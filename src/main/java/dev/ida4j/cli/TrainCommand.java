@@ -42,8 +42,10 @@ final class TrainCommand implements Runnable {
     float lr;
     @Option(names = "--seed", defaultValue = "1", description = "seed of weights and data (default ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--threads", description = "threads (default: all processors)")
-    Integer threads;
+    // At this model size the ops take tens of microseconds, and handing each to a second thread cost more than it
+    // saved on the 2-vCPU development VMs (35 vs 132 ms/step): one thread unless asked. See benchmarks/RESULTS.md.
+    @Option(names = "--threads", defaultValue = "1", description = "threads (default ${DEFAULT-VALUE})")
+    int threads;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
     String device;
     @Option(names = "--log-every", defaultValue = "50", description = "steps between log lines (default ${DEFAULT-VALUE})")
@@ -60,7 +62,7 @@ final class TrainCommand implements Runnable {
         }
         int seq = 2 * digits + 2; // digits, '|', reversed digits, end: T tokens predict the T that follow
         GptConfig cfg = new GptConfig(256, seq, channels, layers, heads);
-        int t = threads == null ? BenchCommand.defaultThreads() : threads;
+        int t = threads;
         long deadline = minutes == null ? Long.MAX_VALUE : System.nanoTime() + (long) (minutes * 60e9);
         System.out.printf(Locale.ROOT, "train: reversal of %d digits, GPT C %d L %d NH %d (%d parameters), batch %d,"
                         + " %s with %d threads%n", digits, channels, layers, heads,
