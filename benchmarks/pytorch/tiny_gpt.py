@@ -13,6 +13,7 @@ Run with Debian's torch: /usr/bin/python3 tiny_gpt.py ... (safetensors is writte
 import argparse
 import json
 import math
+import os
 import statistics
 import struct
 import sys
@@ -159,9 +160,10 @@ def fixture(out):
     print(f"wrote {out}: {len(tensors)} tensors, losses {losses[0]:.6f} -> {losses[-1]:.6f}")
 
 
-def bench(threads, warmup, steps):
+def bench(threads, warmup, steps, set_to_none):
     cfg = FULL
-    torch.set_num_threads(threads)
+    if threads > 0:
+        torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = TinyGpt(**cfg)
     opt = adamw(model, lr=3e-4)
@@ -169,13 +171,14 @@ def bench(threads, warmup, steps):
     for step in range(warmup + steps):
         batch = torch.randint(0, cfg["V"], (cfg["B"], cfg["T"] + 1))
         t0 = time.perf_counter()
-        opt.zero_grad(set_to_none=True)
+        opt.zero_grad(set_to_none=set_to_none)
         loss_of(model(batch[:, :-1]), batch[:, 1:]).backward()
         opt.step()
         if step >= warmup:
             times.append(time.perf_counter() - t0)
     ms = statistics.median(times) * 1e3
     print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "threads": torch.get_num_threads(),
+                      "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"), "set_to_none": set_to_none,
                       "params": sum(p.numel() for p in model.parameters()),
                       "tokens_per_s": round(cfg["B"] * cfg["T"] / (ms / 1e3), 1), "ms_per_step": round(ms, 2),
                       "ms_min": round(min(times) * 1e3, 2)}))
@@ -187,14 +190,15 @@ def main(argv):
     f = sub.add_parser("fixture")
     f.add_argument("out")
     b = sub.add_parser("bench")
-    b.add_argument("--threads", type=int, default=1)
+    b.add_argument("--threads", type=int, default=1, help="torch intra-op threads (0: torch's default)")
     b.add_argument("--warmup", type=int, default=5)
     b.add_argument("--steps", type=int, default=30)
+    b.add_argument("--keep-grads", action="store_true", help="zero_grad(set_to_none=False): zero in place")
     a = p.parse_args(argv)
     if a.mode == "fixture":
         fixture(a.out)
     else:
-        bench(a.threads, a.warmup, a.steps)
+        bench(a.threads, a.warmup, a.steps, set_to_none=not a.keep_grads)
 
 
 if __name__ == "__main__":
