@@ -9,10 +9,12 @@ base="-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE GLIBC_TUNABLES=glibc.malloc.mmap_
 configs=(
     "tuned|$base ATEN_CPU_CAPABILITY=avx512 OPENBLAS_NUM_THREADS=2|--threads 1"
     "tuned-keep-grads|$base ATEN_CPU_CAPABILITY=avx512 OPENBLAS_NUM_THREADS=2|--threads 1 --keep-grads"
+    "tuned-blas1|$base ATEN_CPU_CAPABILITY=avx512 OPENBLAS_NUM_THREADS=1|--threads 1"
+    "tuned-no-glibc-tunables|-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ATEN_CPU_CAPABILITY=avx512 OPENBLAS_NUM_THREADS=2|--threads 1"
     "torch2-blas2|$base ATEN_CPU_CAPABILITY=avx512 OPENBLAS_NUM_THREADS=2|--threads 2"
     "torch2-blas2-omp-passive|$base ATEN_CPU_CAPABILITY=avx512 OPENBLAS_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE|--threads 2"
     "torch2-blas1|$base ATEN_CPU_CAPABILITY=avx512 OPENBLAS_NUM_THREADS=1|--threads 2"
-    "defaults-haswell|OPENBLAS_CORETYPE=Haswell|--threads 0"
+    "defaults-haswell|OPENBLAS_CORETYPE=Haswell|--threads 0" # torch's own thread default, OpenBLAS's (2)
 )
 runs=$(mktemp)
 trap 'rm -f "$runs"' EXIT
