@@ -1,0 +1,238 @@
+package dev.ida4j.amplify;
+
+import dev.ida4j.overseer.Action;
+import dev.ida4j.overseer.Overseer;
+import dev.ida4j.overseer.Transcript;
+import dev.ida4j.task.Context;
+import dev.ida4j.task.Task;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Batched tree evaluation: answers every question of a batch of contexts with Amplify^overseer(model).
+ *
+ * <p>All trees advance in lock-step. Each round the overseer takes one decision for every unfinished transcript;
+ * the subquestions it asks are answered by the environment when primitive, and all others together by one batched
+ * model call grouped by context, against the contexts' fact encoding computed once per batch. At depth d > 1 those
+ * subquestions are themselves amplified at depth d - 1, level by level. Order is deterministic: contexts, then
+ * questions, in the order given; the same inputs and seed give the same transcripts.
+ *
+ * <p>Not the amplifier's business: which questions to ask (the loop), how the overseer decides (an {@link Overseer}),
+ * how the model answers (a {@link DirectModel}).
+ */
+public final class Amplifier {
+    private final Task task;
+    private final DirectModel model;
+    private final Counters counters;
+    private final double subanswerErrorRate;
+
+    /**
+     * {@code subanswerErrorRate}: the probability that a subanswer the overseer receives is replaced by a random
+     * well-formed answer or, half of those times, by {@code ?} (error injection; 0 for none).
+     */
+    public Amplifier(Task task, DirectModel model, Counters counters, double subanswerErrorRate) {
+        if (!(subanswerErrorRate >= 0 && subanswerErrorRate <= 1)) {
+            throw new IllegalArgumentException("subanswer error rate must be in [0, 1], got " + subanswerErrorRate);
+        }
+        this.task = task;
+        this.model = model;
+        this.counters = counters;
+        this.subanswerErrorRate = subanswerErrorRate;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    /**
+     * Amplify^overseer(model) at {@code depth} (≥ 1) for {@code questions.get(c)}, the questions about
+     * {@code contexts.get(c)}. Returns one finished transcript per question, in the same nesting.
+     */
+    public List<List<Transcript>> amplify(List<? extends Context> contexts, List<List<int[]>> questions,
+                                          Overseer overseer, int depth, RandomGenerator rng) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("amplification depth must be at least 1, got " + depth);
+        }
+        List<List<Transcript>> result = new ArrayList<>(contexts.size());
+        forEachChunk(contexts, questions, (chunk, ctx, qs) -> {
+            Transcript[] ts = solve(chunk, ctx, qs, overseer, depth, rng);
+            split(ts, ctx, chunk.size(), result);
+        });
+        return result;
+    }
+
+    /** The model's own answers (no overseer), in the same nesting as {@code questions}. */
+    public List<List<int[]>> answerDirectly(List<? extends Context> contexts, List<List<int[]>> questions,
+                                            RandomGenerator rng) {
+        List<List<int[]>> result = new ArrayList<>(contexts.size());
+        forEachChunk(contexts, questions, (chunk, ctx, qs) -> {
+            int[][] answers = modelAnswers(chunk.size(), ctx, qs, rng);
+            split(answers, ctx, chunk.size(), result);
+        });
+        return result;
+    }
+
+    private interface ChunkWork {
+        void run(List<? extends Context> chunk, int[] contextOf, int[][] questions);
+    }
+
+    /** Encodes the contexts model-capacity at a time and hands each chunk's questions, flattened, to {@code work}. */
+    private void forEachChunk(List<? extends Context> contexts, List<List<int[]>> questions, ChunkWork work) {
+        if (contexts.size() != questions.size()) {
+            throw new IllegalArgumentException(contexts.size() + " contexts but questions for " + questions.size());
+        }
+        for (int from = 0; from < contexts.size(); from += model.maxContexts()) {
+            int to = Math.min(contexts.size(), from + model.maxContexts());
+            List<? extends Context> chunk = contexts.subList(from, to);
+            int n = 0;
+            for (int c = from; c < to; c++) {
+                n += questions.get(c).size();
+            }
+            int[] contextOf = new int[n];
+            int[][] qs = new int[n][];
+            int i = 0;
+            for (int c = from; c < to; c++) {
+                for (int[] q : questions.get(c)) {
+                    contextOf[i] = c - from;
+                    qs[i++] = q;
+                }
+            }
+            FactTokens facts = FactTokens.of(task, chunk);
+            model.encode(chunk.size(), facts.facts(), facts.tokens());
+            counters.encodedContexts += chunk.size();
+            work.run(chunk, contextOf, qs);
+        }
+    }
+
+    /** Runs the overseer's trees for {@code questions} to completion; subquestions go one level down. */
+    private Transcript[] solve(List<? extends Context> chunk, int[] contextOf, int[][] questions, Overseer overseer,
+                               int depth, RandomGenerator rng) {
+        int n = questions.length;
+        Transcript[] ts = new Transcript[n];
+        for (int i = 0; i < n; i++) {
+            ts[i] = new Transcript(questions[i]);
+        }
+        List<Transcript> open = new ArrayList<>(n);
+        int[] openIndex = new int[n];
+        Action[] actions = new Action[n];
+        int[] pendingOf = new int[n];
+        while (true) {
+            open.clear();
+            for (int i = 0; i < n; i++) {
+                if (!ts[i].isDone()) {
+                    openIndex[open.size()] = i;
+                    open.add(ts[i]);
+                }
+            }
+            if (open.isEmpty()) {
+                return ts;
+            }
+            counters.rounds++;
+            overseer.next(open, actions);
+            counters.overseerDecisions += open.size();
+            int pending = 0;
+            int[][] subquestions = new int[open.size()][];
+            for (int j = 0; j < open.size(); j++) {
+                Transcript t = open.get(j);
+                switch (actions[j]) {
+                    case Action.Answer a -> t.finish(a.answer());
+                    case Action.Ask ask -> {
+                        int[] sq = ask.subquestion();
+                        Context context = chunk.get(contextOf[openIndex[j]]);
+                        if (isBlank(sq)) {
+                            t.record(sq, new int[task.answerLength()]);
+                        } else if (task.isPrimitive(sq)) {
+                            counters.primitiveAnswers++;
+                            t.record(sq, corrupt(sq, task.answerPrimitive(context, sq, rng), rng));
+                        } else {
+                            subquestions[pending] = sq;
+                            pendingOf[pending++] = j;
+                        }
+                    }
+                }
+            }
+            if (pending == 0) {
+                continue;
+            }
+            int[] subContext = new int[pending];
+            int[][] subQs = Arrays.copyOf(subquestions, pending);
+            for (int p = 0; p < pending; p++) {
+                subContext[p] = contextOf[openIndex[pendingOf[p]]];
+            }
+            int[][] subAnswers = depth == 1
+                    ? modelAnswers(chunk.size(), subContext, subQs, rng)
+                    : finalAnswers(solve(chunk, subContext, subQs, overseer, depth - 1, rng));
+            for (int p = 0; p < pending; p++) {
+                open.get(pendingOf[p]).record(subQs[p], corrupt(subQs[p], subAnswers[p], rng));
+            }
+        }
+    }
+
+    /** One batched model call for {@code questions}, grouped by context and padded with blank questions. */
+    private int[][] modelAnswers(int contexts, int[] contextOf, int[][] questions, RandomGenerator rng) {
+        int lq = task.questionLength();
+        int la = task.answerLength();
+        int[] count = new int[contexts];
+        int[] slot = new int[questions.length];
+        int perContext = 0;
+        for (int i = 0; i < questions.length; i++) {
+            slot[i] = count[contextOf[i]]++;
+            perContext = Math.max(perContext, count[contextOf[i]]);
+        }
+        int[][] answers = new int[questions.length][];
+        if (perContext == 0) {
+            return answers;
+        }
+        int[] tokens = new int[contexts * perContext * lq];     // (contexts, perContext, Lq), blank padding
+        for (int i = 0; i < questions.length; i++) {
+            System.arraycopy(questions[i], 0, tokens, (contextOf[i] * perContext + slot[i]) * lq, lq);
+        }
+        int[] out = new int[contexts * perContext * la];        // (contexts, perContext, La)
+        model.answer(perContext, tokens, rng, out);
+        counters.modelCalls++;
+        counters.modelQuestions += questions.length;
+        for (int i = 0; i < questions.length; i++) {
+            int at = (contextOf[i] * perContext + slot[i]) * la;
+            answers[i] = Arrays.copyOfRange(out, at, at + la);
+        }
+        return answers;
+    }
+
+    private int[] corrupt(int[] question, int[] answer, RandomGenerator rng) {
+        if (subanswerErrorRate == 0 || rng.nextDouble() >= subanswerErrorRate) {
+            return answer;
+        }
+        return rng.nextBoolean() ? task.randomAnswer(question, rng) : new int[task.answerLength()];
+    }
+
+    private static int[][] finalAnswers(Transcript[] ts) {
+        int[][] answers = new int[ts.length][];
+        for (int i = 0; i < ts.length; i++) {
+            answers[i] = ts[i].answer();
+        }
+        return answers;
+    }
+
+    private static boolean isBlank(int[] tokens) {
+        for (int t : tokens) {
+            if (t != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Regroups flat per-question results by context (contextOf is non-decreasing). */
+    private static <T> void split(T[] flat, int[] contextOf, int contexts, List<List<T>> into) {
+        List<List<T>> lists = new ArrayList<>(contexts);
+        for (int c = 0; c < contexts; c++) {
+            lists.add(new ArrayList<>());
+        }
+        for (int i = 0; i < flat.length; i++) {
+            lists.get(contextOf[i]).add(flat[i]);
+        }
+        into.addAll(lists);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ida4j.amplify;
+
+/** What amplification has cost so far: overseer decisions, model calls, the questions they answered. */
+public final class Counters {
+    long overseerDecisions;
+    long modelCalls;
+    long modelQuestions;
+    long primitiveAnswers;
+    long rounds;
+    long encodedContexts;
+
+    /** Decisions taken by the overseer: one per subquestion asked and one per final answer. */
+    public long overseerDecisions() {
+        return overseerDecisions;
+    }
+
+    /** Batched calls to the model ({@link DirectModel#answer}). */
+    public long modelCalls() {
+        return modelCalls;
+    }
+
+    /** Questions the model answered (padding excluded). */
+    public long modelQuestions() {
+        return modelQuestions;
+    }
+
+    /** Subquestions answered by the environment (primitive questions). */
+    public long primitiveAnswers() {
+        return primitiveAnswers;
+    }
+
+    /** Lock-step rounds, over all depths. */
+    public long rounds() {
+        return rounds;
+    }
+
+    /** Contexts encoded (each once per amplified batch, whatever the number of rounds). */
+    public long encodedContexts() {
+        return encodedContexts;
+    }
+
+    public void reset() {
+        overseerDecisions = 0;
+        modelCalls = 0;
+        modelQuestions = 0;
+        primitiveAnswers = 0;
+        rounds = 0;
+        encodedContexts = 0;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.ida4j.loop;
+
+import dev.ida4j.amplify.Amplifier;
+import dev.ida4j.overseer.Overseer;
+import dev.ida4j.overseer.Transcript;
+import dev.ida4j.task.Context;
+import dev.ida4j.task.Task;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * One generation batch of X's training data: fresh contexts at the curriculum's size, targets for all their
+ * questions (amplified by the overseer, or the ground truth for the supervised baseline), and the teacher's own
+ * answers beside them, whose agreement with the targets drives the curriculum.
+ */
+final class Generation {
+    private final Task task;
+    private final Amplifier amplifier;
+    private final TrainingBatch packer;
+
+    Generation(Task task, Amplifier amplifier, TrainingBatch packer) {
+        this.task = task;
+        this.amplifier = amplifier;
+        this.packer = packer;
+    }
+
+    /** What one batch produced: agreement drives the curriculum; accuracies are logged, never used for training. */
+    record Result(double agreement, ClassAccuracy teacher, ClassAccuracy targets, int questions) {
+    }
+
+    /**
+     * Generates {@code contexts} contexts at {@code size} and adds one record per context to {@code buffer}.
+     * {@code overseer} null means ground-truth targets.
+     */
+    Result run(RecordBuffer buffer, int contexts, int size, int questionsPerContext, Overseer overseer, int depth,
+               RandomGenerator dataRng, RandomGenerator answerRng) {
+        Questions qs = Questions.sample(task, contexts, size, questionsPerContext, dataRng);
+        List<List<int[]>> direct = amplifier.answerDirectly(qs.contexts(), qs.questions(), answerRng);
+        List<List<int[]>> targets = overseer == null
+                ? qs.truth(task)
+                : answers(amplifier.amplify(qs.contexts(), qs.questions(), overseer, depth, answerRng));
+        long agree = 0;
+        int n = 0;
+        for (int c = 0; c < contexts; c++) {
+            Context context = qs.contexts().get(c);
+            List<int[]> facts = new ArrayList<>(context.factCount());
+            for (int i = 0; i < context.factCount(); i++) {
+                facts.add(context.fact(i));
+            }
+            buffer.add(packer.record(facts, qs.questions().get(c), targets.get(c)));
+            for (int i = 0; i < targets.get(c).size(); i++) {
+                int[] mine = direct.get(c).get(i);
+                if (!isBlank(mine) && Arrays.equals(mine, targets.get(c).get(i))) {
+                    agree++;
+                }
+                n++;
+            }
+        }
+        return new Result(n == 0 ? 0 : (double) agree / n, qs.grade(task, direct), qs.grade(task, targets), n);
+    }
+
+    static List<List<int[]>> answers(List<List<Transcript>> transcripts) {
+        List<List<int[]>> out = new ArrayList<>(transcripts.size());
+        for (List<Transcript> ts : transcripts) {
+            List<int[]> list = new ArrayList<>(ts.size());
+            for (Transcript t : ts) {
+                list.add(t.answer());
+            }
+            out.add(list);
+        }
+        return out;
+    }
+
+    static boolean isBlank(int[] tokens) {
+        for (int t : tokens) {
+            if (t != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.ida4j.loop;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * X's training data: contexts with their questions and targets, packed as replay-buffer records, and the padded
+ * batch a training step reads.
+ *
+ * <pre>
+ * record: | factCount | questionCount | facts (F, W) | questions (Q, Lq) | targets (Q, La) |
+ * </pre>
+ * F and Q are the most facts and questions a context may have; unused rows are zero (blank).
+ */
+public final class TrainingBatch {
+    private final int maxFacts;
+    private final int maxQuestions;
+    private final int w;
+    private final int lq;
+    private final int la;
+    // the batch, (b, f, W), (b, q, Lq), (b, q, La), (b, q): sized for the largest batch, filled to b·f and b·q
+    final int[] factTokens;
+    final int[] questionTokens;
+    final int[] answerTokens;
+    final float[] questionMask;
+    int contexts;
+    int facts;
+    int questions;
+
+    public TrainingBatch(int maxContexts, int maxFacts, int maxQuestions, int w, int lq, int la) {
+        this.maxFacts = maxFacts;
+        this.maxQuestions = maxQuestions;
+        this.w = w;
+        this.lq = lq;
+        this.la = la;
+        this.factTokens = new int[maxContexts * maxFacts * w];
+        this.questionTokens = new int[maxContexts * maxQuestions * lq];
+        this.answerTokens = new int[maxContexts * maxQuestions * la];
+        this.questionMask = new float[maxContexts * maxQuestions];
+    }
+
+    public int recordLength() {
+        return 2 + maxFacts * w + maxQuestions * (lq + la);
+    }
+
+    /** One context's record: its facts, questions and targets. */
+    public int[] record(List<int[]> facts, List<int[]> questions, List<int[]> targets) {
+        if (facts.size() > maxFacts || questions.size() > maxQuestions || targets.size() != questions.size()) {
+            throw new IllegalArgumentException(facts.size() + " facts, " + questions.size() + " questions and "
+                    + targets.size() + " targets do not fit records of " + maxFacts + " facts and " + maxQuestions
+                    + " questions");
+        }
+        int[] r = new int[recordLength()];
+        r[0] = facts.size();
+        r[1] = questions.size();
+        int at = 2;
+        for (int i = 0; i < facts.size(); i++) {
+            System.arraycopy(facts.get(i), 0, r, at + i * w, w);
+        }
+        at += maxFacts * w;
+        for (int i = 0; i < questions.size(); i++) {
+            System.arraycopy(questions.get(i), 0, r, at + i * lq, lq);
+            System.arraycopy(targets.get(i), 0, r, at + maxQuestions * lq + i * la, la);
+        }
+        return r;
+    }
+
+    /** Fills this batch with {@code contexts} records drawn uniformly with replacement from {@code buffer}. */
+    public void sample(RecordBuffer buffer, int contexts, RandomGenerator rng) {
+        int[] data = buffer.data();
+        int[] offsets = new int[contexts];
+        facts = 1;
+        questions = 1;
+        for (int c = 0; c < contexts; c++) {
+            offsets[c] = buffer.sample(rng);
+            facts = Math.max(facts, data[offsets[c]]);
+            questions = Math.max(questions, data[offsets[c] + 1]);
+        }
+        this.contexts = contexts;
+        Arrays.fill(factTokens, 0, contexts * facts * w, 0);
+        Arrays.fill(questionTokens, 0, contexts * questions * lq, 0);
+        Arrays.fill(answerTokens, 0, contexts * questions * la, 0);
+        Arrays.fill(questionMask, 0, contexts * questions, 0f);
+        for (int c = 0; c < contexts; c++) {
+            int at = offsets[c];
+            int nf = data[at];
+            int nq = data[at + 1];
+            System.arraycopy(data, at + 2, factTokens, c * facts * w, nf * w);
+            int qAt = at + 2 + maxFacts * w;
+            System.arraycopy(data, qAt, questionTokens, c * questions * lq, nq * lq);
+            System.arraycopy(data, qAt + maxQuestions * lq, answerTokens, c * questions * la, nq * la);
+            Arrays.fill(questionMask, c * questions, c * questions + nq, 1f);
+        }
+    }
+
+    public int contexts() {
+        return contexts;
+    }
+
+    public int facts() {
+        return facts;
+    }
+
+    public int questions() {
+        return questions;
+    }
+
+    /** (contexts, facts, W) */
+    public int[] factTokens() {
+        return factTokens;
+    }
+
+    /** (contexts, questions, Lq) */
+    public int[] questionTokens() {
+        return questionTokens;
+    }
+
+    /** (contexts, questions, La) */
+    public int[] answerTokens() {
+        return answerTokens;
+    }
+
+    /** (contexts, questions): 1 for a real question, 0 for padding */
+    public float[] questionMask() {
+        return questionMask;
+    }
+}
