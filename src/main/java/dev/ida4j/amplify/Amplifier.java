@@ -48,22 +48,23 @@ public final class Amplifier {
 
     /**
      * Amplify^overseer(model) at {@code depth} (≥ 1) for {@code questions.get(c)}, the questions about
-     * {@code contexts.get(c)}. Returns one finished transcript per question, in the same nesting.
+     * {@code contexts.get(c)}. Returns one finished transcript per question, in the same nesting. {@code rng} draws
+     * the environment's random answers and injected errors, and the model's sampled answers unless {@code greedy}.
      */
     public List<List<Transcript>> amplify(List<? extends Context> contexts, List<List<int[]>> questions,
-                                          Overseer overseer, int depth, RandomGenerator rng) {
+                                          Overseer overseer, int depth, RandomGenerator rng, boolean greedy) {
         if (depth < 1) {
             throw new IllegalArgumentException("amplification depth must be at least 1, got " + depth);
         }
         List<List<Transcript>> result = new ArrayList<>(contexts.size());
         forEachChunk(contexts, questions, (chunk, ctx, qs) -> {
-            Transcript[] ts = solve(chunk, ctx, qs, overseer, depth, rng);
+            Transcript[] ts = solve(chunk, ctx, qs, overseer, depth, rng, greedy);
             split(ts, ctx, chunk.size(), result);
         });
         return result;
     }
 
-    /** The model's own answers (no overseer), in the same nesting as {@code questions}. */
+    /** The model's own answers (no overseer), in the same nesting as {@code questions}; greedy when rng is null. */
     public List<List<int[]>> answerDirectly(List<? extends Context> contexts, List<List<int[]>> questions,
                                             RandomGenerator rng) {
         List<List<int[]>> result = new ArrayList<>(contexts.size());
@@ -108,11 +109,11 @@ public final class Amplifier {
 
     /** Runs the overseer's trees for {@code questions} to completion; subquestions go one level down. */
     private Transcript[] solve(List<? extends Context> chunk, int[] contextOf, int[][] questions, Overseer overseer,
-                               int depth, RandomGenerator rng) {
+                               int depth, RandomGenerator rng, boolean greedy) {
         int n = questions.length;
         Transcript[] ts = new Transcript[n];
         for (int i = 0; i < n; i++) {
-            ts[i] = new Transcript(questions[i]);
+            ts[i] = new Transcript(questions[i], overseer.slots());
         }
         List<Transcript> open = new ArrayList<>(n);
         int[] openIndex = new int[n];
@@ -141,11 +142,12 @@ public final class Amplifier {
                     case Action.Ask ask -> {
                         int[] sq = ask.subquestion();
                         Context context = chunk.get(contextOf[openIndex[j]]);
+                        t.ask(sq);
                         if (isBlank(sq)) {
-                            t.record(sq, new int[task.answerLength()]);
+                            t.reply(new int[task.answerLength()]);
                         } else if (task.isPrimitive(sq)) {
                             counters.primitiveAnswers++;
-                            t.record(sq, corrupt(sq, task.answerPrimitive(context, sq, rng), rng));
+                            t.reply(corrupt(sq, task.answerPrimitive(context, sq, rng), rng));
                         } else {
                             subquestions[pending] = sq;
                             pendingOf[pending++] = j;
@@ -162,10 +164,10 @@ public final class Amplifier {
                 subContext[p] = contextOf[openIndex[pendingOf[p]]];
             }
             int[][] subAnswers = depth == 1
-                    ? modelAnswers(chunk.size(), subContext, subQs, rng)
-                    : finalAnswers(solve(chunk, subContext, subQs, overseer, depth - 1, rng));
+                    ? modelAnswers(chunk.size(), subContext, subQs, greedy ? null : rng)
+                    : finalAnswers(solve(chunk, subContext, subQs, overseer, depth - 1, rng, greedy));
             for (int p = 0; p < pending; p++) {
-                open.get(pendingOf[p]).record(subQs[p], corrupt(subQs[p], subAnswers[p], rng));
+                open.get(pendingOf[p]).reply(corrupt(subQs[p], subAnswers[p], rng));
             }
         }
     }

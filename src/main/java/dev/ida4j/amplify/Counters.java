@@ -39,6 +39,17 @@ public final class Counters {
         return encodedContexts;
     }
 
+    /** Puts back saved counts (for resume), in the order of the accessors above. */
+    public void restore(long decisions, long calls, long questions, long primitives, long roundCount,
+                        long contexts) {
+        overseerDecisions = decisions;
+        modelCalls = calls;
+        modelQuestions = questions;
+        primitiveAnswers = primitives;
+        rounds = roundCount;
+        encodedContexts = contexts;
+    }
+
     public void reset() {
         overseerDecisions = 0;
         modelCalls = 0;

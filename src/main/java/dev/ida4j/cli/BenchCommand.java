@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * benchmarks/). Each prints one line, or one JSON object per line with {@code --json}. Times are medians.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure GEMM and training-step speed.",
-        subcommands = {BenchCommand.GemmBench.class, BenchCommand.StepBench.class})
+        subcommands = {BenchCommand.GemmBench.class, BenchCommand.StepBench.class, TreeBench.class})
 final class BenchCommand {
 
     static int defaultThreads() {

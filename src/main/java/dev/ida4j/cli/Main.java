@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
  * work, 2 bad usage (picocli's usage errors and {@link IllegalArgumentException}s raised before work starts).
  */
 @Command(name = "ida4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Iterated amplification engine: training and benchmarks.",
-        subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        description = "Iterated amplification engine: training, evaluation and benchmarks.",
+        subcommands = {TrainCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,141 +1,147 @@
 package dev.ida4j.cli;
 
 import dev.ida4j.backend.Backend;
-import dev.ida4j.model.gpt.Gpt;
-import dev.ida4j.model.gpt.GptConfig;
-import dev.ida4j.optim.AdamW;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import dev.ida4j.loop.LoopConfig;
+import dev.ida4j.loop.Mode;
+import dev.ida4j.loop.RunDirectory;
+import dev.ida4j.loop.TrainingRun;
+import dev.ida4j.task.Tasks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ida4j train}: until the amplify-then-distill loop lands, trains a small GPT on a synthetic task with a
- * known answer, sequence reversal ({@code 3141|1413}), and reports the accuracy of the reversed digits on fresh
- * batches the model has not trained on yet. It exercises the whole engine: every op, backward and AdamW.
+ * {@code ida4j train}: iterated amplification on one task. With no arguments, a demo of a few minutes on the CPU:
+ * amplification on permutation-powering, growing to size 16. Every flag is checked before any work starts.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a small GPT to reverse digit strings (the engine's end-to-end job until the IDA loop "
-                + "lands).")
+        description = "Train X by iterated amplification (or the noasker ablation, or the supervised baseline).")
 final class TrainCommand implements Runnable {
-    private static final int SEPARATOR = '|';
-    private static final int END = '\n';
-
-    @Option(names = "--digits", defaultValue = "12", description = "digits per string (default ${DEFAULT-VALUE})")
-    int digits;
-    @Option(names = "--channels", defaultValue = "128", description = "model width C (default ${DEFAULT-VALUE})")
-    int channels;
-    @Option(names = "--layers", defaultValue = "2", description = "layers (default ${DEFAULT-VALUE})")
-    int layers;
-    @Option(names = "--heads", defaultValue = "4", description = "attention heads (default ${DEFAULT-VALUE})")
-    int heads;
-    @Option(names = "--batch", defaultValue = "32", description = "sequences per step (default ${DEFAULT-VALUE})")
-    int batch;
-    @Option(names = "--steps", defaultValue = "600", description = "training steps (default ${DEFAULT-VALUE})")
-    int steps;
-    @Option(names = "--minutes", description = "stop after this many minutes even if steps remain")
+    @Option(names = "--task", defaultValue = "permutation-powering",
+            description = "task: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
+            completionCandidates = TaskNames.class)
+    String task;
+    @Option(names = "--mode", defaultValue = "amplification",
+            description = "amplification, noasker or supervised (default ${DEFAULT-VALUE})")
+    String mode;
+    @Option(names = "--size", defaultValue = "16", description = "instance size to grow to, 2..64 (default ${DEFAULT-VALUE})")
+    int size;
+    @Option(names = "--steps", description = "X training steps")
+    Long steps;
+    @Option(names = "--minutes", description = "stop after this many minutes (default 5 when --steps is not given)")
     Double minutes;
-    @Option(names = "--lr", defaultValue = "2e-3", description = "AdamW learning rate (default ${DEFAULT-VALUE})")
-    float lr;
-    @Option(names = "--seed", defaultValue = "1", description = "seed of weights and data (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "1", description = "seed of everything (default ${DEFAULT-VALUE})")
     long seed;
-    // At this model size the ops take tens of microseconds, and handing each to a second thread cost more than it
-    // saved on the 2-vCPU development VMs (35 vs 132 ms/step): one thread unless asked. See benchmarks/RESULTS.md.
-    @Option(names = "--threads", defaultValue = "1", description = "threads (default ${DEFAULT-VALUE})")
-    int threads;
+    @Option(names = "--out", description = "run directory (default runs/<task>-<mode>-<time>)")
+    Path out;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
     String device;
-    @Option(names = "--log-every", defaultValue = "50", description = "steps between log lines (default ${DEFAULT-VALUE})")
-    int logEvery;
+    @Option(names = "--threads", defaultValue = "1", description = "CPU threads (default ${DEFAULT-VALUE})")
+    int threads;
+    @Option(names = "--checkpoint-every", description = "X steps between checkpoints (default 500)")
+    Integer checkpointEvery;
+    @Option(names = "--resume", description = "continue the run in this directory from its newest checkpoint")
+    Path resume;
+    @Option(names = "--lr", description = "learning rate of X and H′ (default 1e-3)")
+    Float lr;
+    @Option(names = "--preset", description = "model size: small or paper (default small)")
+    String preset;
+    @Option(names = "--log-every", description = "X steps between metrics records (default 25)")
+    Integer logEvery;
+    @Option(names = "--eval-every", description = "X steps between evaluations at the final size (default 250)")
+    Integer evalEvery;
 
     @Override
     public void run() {
-        if (digits < 1 || batch < 1 || steps < 1 || logEvery < 1 || (minutes != null && !(minutes > 0))) {
-            throw new Main.UsageException("--digits, --batch, --steps, --log-every and --minutes must be positive");
+        if (resume != null && out != null) {
+            throw new Main.UsageException("--resume DIR continues that directory: do not also give --out");
         }
-        if (channels < 1 || layers < 1 || heads < 1 || channels % heads != 0) {
-            throw new Main.UsageException("--channels " + channels + " must be a positive multiple of --heads "
-                    + heads + ", and --layers positive");
-        }
-        int seq = 2 * digits + 2; // digits, '|', reversed digits, end: T tokens predict the T that follow
-        GptConfig cfg = new GptConfig(256, seq, channels, layers, heads);
-        int t = threads;
-        long deadline = minutes == null ? Long.MAX_VALUE : System.nanoTime() + (long) (minutes * 60e9);
-        System.out.printf(Locale.ROOT, "train: reversal of %d digits, GPT C %d L %d NH %d (%d parameters), batch %d,"
-                        + " %s with %d threads%n", digits, channels, layers, heads,
-                cfg.parameterLayout().tensorElements(), batch, device, t);
-        try (Backend be = BenchCommand.backend(device, t);
-             Gpt model = new Gpt(be, cfg, batch, seq);
-             AdamW opt = new AdamW(be, model.params(), AdamW.Settings.of(lr, 0.01f).withClip(1f));
-             Arena host = Arena.ofConfined()) {
-            model.initialize(seed);
-            SplittableRandom data = new SplittableRandom(seed + 1);
-            MemorySegment ids = host.allocate((long) batch * seq * Integer.BYTES);
-            MemorySegment next = host.allocate((long) batch * seq * Integer.BYTES);
-            MemorySegment logits = host.allocate((long) batch * seq * cfg.vocab() * Float.BYTES);
-            long start = System.nanoTime();
-            double accuracy = 0;
-            int step = 0;
-            while (step < steps && System.nanoTime() < deadline) {
-                sample(data, ids, next, batch);
-                model.setBatch(ids, next);
-                boolean log = (step + 1) % logEvery == 0 || step + 1 == steps;
-                float loss = model.trainStep(opt);
-                step++;
-                if (log) {
-                    // the logits are those of this fresh batch before its update: a held-out measurement
-                    be.copyOut(logits, model.logits());
-                    accuracy = reversedAccuracy(logits, next, batch, seq, cfg.vocab());
-                    double msPerStep = (System.nanoTime() - start) / 1e6 / step;
-                    System.out.printf(Locale.ROOT, "step %d: loss %.4f, reversed-digit accuracy %.3f (%.1f ms/step)%n",
-                            step, loss, accuracy, msPerStep);
+        LoopConfig cfg;
+        Path dir;
+        boolean resuming = resume != null;
+        try {
+            if (resuming) {
+                if (explicitConfigFlags()) {
+                    throw new Main.UsageException("--resume continues a run with its own configuration; only "
+                            + "--steps, --minutes, --threads and --device may be given with it");
                 }
+                dir = resume;
+                cfg = RunDirectory.config(dir);
+                if (steps != null || minutes != null) {
+                    cfg = cfg.with("steps", steps == null ? 0 : steps).with("minutes", minutes == null ? 0 : minutes);
+                }
+            } else {
+                cfg = config();
+                dir = out != null ? out : Path.of("runs", task + "-" + mode + "-"
+                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
-            System.out.printf(Locale.ROOT, "done: %d steps in %.1f s, final reversed-digit accuracy %.3f%n",
-                    step, (System.nanoTime() - start) / 1e9, accuracy);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage());
+        } catch (IOException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
+        System.out.printf(Locale.ROOT, "train: %s, %s, size %d (curriculum from %d), %s on %s, run directory %s%n",
+                cfg.taskName(), cfg.mode().label(), cfg.size(), cfg.startSize(),
+                cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", device, dir);
+        try (Backend backend = BenchCommand.backend(device, threads)) {
+            TrainingRun.Summary s = new TrainingRun(backend, cfg, dir, System.out).run(resuming);
+            System.out.printf(Locale.ROOT, "done: %d steps, size %d, teacher accuracy %.4f at size %d, %d H calls;"
+                    + " run directory %s%n", s.steps(), s.size(), s.evalAccuracy(), cfg.size(), s.overseerCalls(),
+                    s.runDir().toAbsolutePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** Fills ids with "d1..dk|dk..d1" + end, and next with the same shifted left by one. */
-    private void sample(SplittableRandom r, MemorySegment ids, MemorySegment next, int rows) {
-        int seq = 2 * digits + 2;
-        int[] s = new int[seq + 1];
-        for (int row = 0; row < rows; row++) {
-            for (int i = 0; i < digits; i++) {
-                s[i] = '0' + r.nextInt(10);
-                s[2 * digits - i] = s[i];
-            }
-            s[digits] = SEPARATOR;
-            s[2 * digits + 1] = END;
-            s[2 * digits + 2] = END;
-            for (int i = 0; i < seq; i++) {
-                ids.setAtIndex(ValueLayout.JAVA_INT, (long) row * seq + i, s[i]);
-                next.setAtIndex(ValueLayout.JAVA_INT, (long) row * seq + i, s[i + 1]);
-            }
-        }
+    private boolean explicitConfigFlags() {
+        return lr != null || preset != null || logEvery != null || evalEvery != null || checkpointEvery != null;
     }
 
-    /** Fraction of reversed digits whose argmax prediction is right (positions digits .. 2·digits-1). */
-    private double reversedAccuracy(MemorySegment logits, MemorySegment next, int rows, int seq, int vocab) {
-        int right = 0;
-        int total = 0;
-        for (int row = 0; row < rows; row++) {
-            for (int pos = digits; pos < 2 * digits; pos++) {
-                long base = ((long) row * seq + pos) * vocab;
-                int best = 0;
-                for (int v = 1; v < vocab; v++) {
-                    if (logits.getAtIndex(ValueLayout.JAVA_FLOAT, base + v)
-                            > logits.getAtIndex(ValueLayout.JAVA_FLOAT, base + best)) {
-                        best = v;
-                    }
-                }
-                right += best == next.getAtIndex(ValueLayout.JAVA_INT, (long) row * seq + pos) ? 1 : 0;
-                total++;
-            }
+    private LoopConfig config() {
+        Tasks.byName(task);
+        Mode m = Mode.parse(mode);
+        if (size < 2 || size > 64) {
+            throw new IllegalArgumentException("--size " + size + " is outside 2..64");
         }
-        return (double) right / total;
+        if (steps != null && steps < 1 || minutes != null && !(minutes > 0)) {
+            throw new IllegalArgumentException("--steps and --minutes must be positive");
+        }
+        if (!device.equals("cpu") && !device.equals("reference")) {
+            throw new IllegalArgumentException("--device '" + device + "' is not available; valid: cpu, reference");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads " + threads + " must be positive");
+        }
+        double mins = minutes != null ? minutes : steps == null ? 5 : 0;
+        LoopConfig d = LoopConfig.defaults(task, m, size, steps == null ? 0 : steps, mins, seed);
+        if (lr != null) {
+            d = d.with("lr", lr);
+        }
+        if (preset != null) {
+            d = d.with("preset", preset);
+        }
+        if (logEvery != null) {
+            d = d.with("logEvery", logEvery);
+        }
+        if (evalEvery != null) {
+            d = d.with("evalEvery", evalEvery);
+        }
+        if (checkpointEvery != null) {
+            d = d.with("checkpointEvery", checkpointEvery);
+        }
+        return d;
+    }
+
+    /** The task names, for the help text. */
+    static final class TaskNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Tasks.names().iterator();
+        }
     }
 }

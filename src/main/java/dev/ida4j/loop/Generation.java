@@ -40,7 +40,7 @@ final class Generation {
         List<List<int[]>> direct = amplifier.answerDirectly(qs.contexts(), qs.questions(), answerRng);
         List<List<int[]>> targets = overseer == null
                 ? qs.truth(task)
-                : answers(amplifier.amplify(qs.contexts(), qs.questions(), overseer, depth, answerRng));
+                : answers(amplifier.amplify(qs.contexts(), qs.questions(), overseer, depth, answerRng, false));
         long agree = 0;
         int n = 0;
         for (int c = 0; c < contexts; c++) {

@@ -1,0 +1,78 @@
+package dev.ida4j.cli;
+
+import dev.ida4j.backend.Backend;
+import dev.ida4j.loop.EvalExport;
+import dev.ida4j.loop.IdaLoop;
+import dev.ida4j.loop.LoopConfig;
+import dev.ida4j.loop.Questions;
+import dev.ida4j.loop.RunDirectory;
+import dev.ida4j.random.Rng;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ida4j eval}: loads a run's newest checkpoint (verifying every file of it), answers fresh questions with the
+ * chosen model, and writes the export of {@code spec/tasks.md} plus one summary line on standard output.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a run's model on fresh questions against the ground truth; write the JSONL export.")
+final class EvalCommand implements Runnable {
+    @Option(names = "--run", required = true, description = "run directory (its newest checkpoint is used)")
+    Path run;
+    @Option(names = "--out", required = true, description = "export file (JSON Lines)")
+    Path out;
+    @Option(names = "--contexts", defaultValue = "20", description = "contexts (default ${DEFAULT-VALUE})")
+    int contexts;
+    @Option(names = "--size", description = "instance size, 2..64 (default: the run's final size)")
+    Integer size;
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the questions (default ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--model", defaultValue = "teacher",
+            description = "teacher, student or amplified (default ${DEFAULT-VALUE})")
+    String model;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
+    String device;
+    @Option(names = "--threads", defaultValue = "1", description = "CPU threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Override
+    public void run() {
+        if (!List.of("teacher", "student", "amplified").contains(model)) {
+            throw new Main.UsageException("--model '" + model + "' is unknown; valid: teacher, student, amplified");
+        }
+        if (contexts < 1) {
+            throw new Main.UsageException("--contexts " + contexts + " must be positive");
+        }
+        if (size != null && (size < 2 || size > 64)) {
+            throw new Main.UsageException("--size " + size + " is outside 2..64");
+        }
+        LoopConfig cfg;
+        try {
+            cfg = RunDirectory.config(run);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
+        int n = size != null ? size : cfg.size();
+        if (n > cfg.size()) {
+            throw new Main.UsageException("--size " + n + " exceeds the size the run's model was built for ("
+                    + cfg.size() + ")");
+        }
+        try (Backend backend = BenchCommand.backend(device, threads);
+             IdaLoop loop = new IdaLoop(backend, cfg)) {
+            loop.restore(backend, run);
+            Questions qs = Questions.sample(loop.task(), contexts, n, 0, new Rng(seed));
+            try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                System.out.println(EvalExport.write(w, loop.task(), n, qs, loop.answers(model, qs)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.ida4j.loop;
+
+import dev.ida4j.amplify.Amplifier;
+import dev.ida4j.model.asker.Asker;
+import dev.ida4j.optim.AdamW;
+import dev.ida4j.overseer.Overseer;
+import dev.ida4j.overseer.Transcript;
+import dev.ida4j.overseer.TranscriptLayout;
+import dev.ida4j.task.Task;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The learned overseer's side of the loop: calls to the real overseer H, rationed by a budget, and H′'s training
+ * on the transcripts they produce.
+ *
+ * <p>The budget follows the reference: a start grant, then per X step 1 call while H′'s loss on fresh transcripts
+ * is at least 0.1, 0.1 while it is in [0.01, 0.1), 0.01 below. Each call answers one fresh question with
+ * Amplify^H(teacher) and keeps its transcript.
+ */
+final class AskerTraining {
+    private static final int LOSS_HORIZON = 10;
+
+    private final Task task;
+    private final Asker asker;
+    private final AdamW optimizer;
+    private final Amplifier amplifier;
+    private final Overseer h;
+    private final TranscriptLayout layout;
+    private final RecordBuffer buffer;
+    private final int contextsPerCall;
+    private final int batch;
+    private final int minBuffer;
+    private final int[] trainTokens;   // (batch, T)
+    double budget;
+    long calls;
+    long steps;
+    double freshLoss = Double.NaN;   // EMA of H′'s loss on transcripts it has not trained on
+    long lossBatches;
+    float lastLoss = Float.NaN;
+
+    AskerTraining(Task task, Asker asker, AdamW optimizer, Amplifier amplifier, Overseer h, RecordBuffer buffer,
+                  int initialBudget, int contextsPerCall, int batch, int minBuffer) {
+        this.task = task;
+        this.asker = asker;
+        this.optimizer = optimizer;
+        this.amplifier = amplifier;
+        this.h = h;
+        this.layout = new TranscriptLayout(task.slots(), task.questionLength(), task.answerLength());
+        this.buffer = buffer;
+        this.budget = initialBudget;
+        this.contextsPerCall = contextsPerCall;
+        this.batch = batch;
+        this.minBuffer = minBuffer;
+        this.trainTokens = new int[batch * layout.length()];
+    }
+
+    /** Grants this X step's calls, by H′'s loss band. */
+    void grant() {
+        budget += Double.isNaN(freshLoss) || freshLoss >= 0.1 ? 1 : freshLoss >= 0.01 ? 0.1 : 0.01;
+    }
+
+    /** Spends the budget on calls to H at instance size {@code size}; returns the calls made. */
+    int callOverseer(int size, RandomGenerator dataRng, RandomGenerator answerRng) {
+        int made = 0;
+        while (budget >= 1) {
+            int n = (int) Math.min(contextsPerCall, Math.floor(budget));
+            Questions qs = Questions.sample(task, n, size, 1, dataRng);
+            List<List<Transcript>> ts = amplifier.amplify(qs.contexts(), qs.questions(), h, 1, answerRng, false);
+            int[] tokens = new int[n * layout.length()];   // (n, T)
+            for (int i = 0; i < n; i++) {
+                layout.flatten(ts.get(i).getFirst(), tokens, i * layout.length());
+            }
+            float loss = asker.loss(n, tokens);   // measured before H′ ever trains on these
+            lossBatches++;
+            freshLoss = Double.isNaN(freshLoss) ? loss
+                    : freshLoss + (loss - freshLoss) / Math.min(lossBatches, LOSS_HORIZON);
+            int[] record = new int[layout.length()];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(tokens, i * layout.length(), record, 0, record.length);
+                buffer.add(record);
+            }
+            budget -= n;
+            calls += n;
+            made += n;
+        }
+        return made;
+    }
+
+    /** One H′ step on a batch drawn from the buffer, once it holds enough transcripts; returns whether it ran. */
+    boolean train(RandomGenerator trainRng) {
+        if (buffer.size() < minBuffer) {
+            return false;
+        }
+        int len = layout.length();
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(buffer.data(), buffer.sample(trainRng), trainTokens, i * len, len);
+        }
+        asker.setTraining(true);
+        asker.setBatch(batch, trainTokens);
+        lastLoss = asker.forwardBackward();
+        optimizer.tryStep(asker.params(), asker.grads(), lastLoss);
+        asker.setTraining(false);   // it decides in evaluation mode
+        steps++;
+        return true;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.ida4j.loop;
+
+import dev.ida4j.amplify.Amplifier;
+import dev.ida4j.amplify.Counters;
+import dev.ida4j.backend.Backend;
+import dev.ida4j.checkpoint.Checkpoints;
+import dev.ida4j.model.answerer.Answerer;
+import dev.ida4j.model.answerer.AnswererConfig;
+import dev.ida4j.model.asker.Asker;
+import dev.ida4j.model.asker.AskerConfig;
+import dev.ida4j.optim.AdamW;
+import dev.ida4j.optim.NonFiniteGuard;
+import dev.ida4j.optim.Polyak;
+import dev.ida4j.overseer.LearnedOverseer;
+import dev.ida4j.overseer.NoisyOverseer;
+import dev.ida4j.overseer.Overseer;
+import dev.ida4j.overseer.ScriptOverseer;
+import dev.ida4j.overseer.TranscriptLayout;
+import dev.ida4j.random.Rng;
+import dev.ida4j.task.Task;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Iterated amplification, synchronously and deterministically: every {@code stepsPerGeneration} X steps one
+ * generation batch (fresh contexts, targets by Amplify^{H′}(teacher), Amplify^{H}(teacher) or the ground truth)
+ * goes into the replay buffer; each X step trains the student on contexts drawn from it and moves the EMA teacher;
+ * in amplification mode each step also grants calls to the real H, whose transcripts train H′ one step.
+ *
+ * <p>The same config and seed give the same weights and the same metrics (wall-clock fields aside).
+ */
+public final class IdaLoop implements AutoCloseable {
+    final LoopConfig cfg;
+    final Task task;
+    final Answerer student;
+    final Answerer teacher;
+    final AdamW xOptimizer;
+    final Polyak polyak;
+    final NonFiniteGuard guard = new NonFiniteGuard(10);
+    final Asker asker;                 // null unless amplification mode
+    final AdamW askerOptimizer;        // null unless amplification mode
+    final AskerTraining askerTraining; // null unless amplification mode
+    final RecordBuffer xBuffer;
+    final RecordBuffer askerBuffer;    // null unless amplification mode
+    final TrainingBatch batch;
+    final Curriculum curriculum;
+    final Counters counters = new Counters();
+    final Amplifier amplifier;
+    final Generation generation;
+    final Overseer targetOverseer;     // null in the supervised baseline
+    final Rng dataRng;
+    final Rng answerRng;
+    final Rng trainRng;
+    final Rng noiseRng;
+    final Rng evalRng;
+    final TranscriptLayout layout;
+    long step;
+    long generations;
+    Generation.Result lastGeneration;
+    final LoopStats stats = new LoopStats();
+
+    public IdaLoop(Backend backend, LoopConfig cfg) {
+        this.cfg = cfg;
+        this.task = cfg.task();
+        int facts = task.factCount(cfg.size());
+        int questions = cfg.questionsPerContext() > 0 ? cfg.questionsPerContext() : facts;
+        AnswererConfig xc = cfg.preset().equals("paper")
+                ? AnswererConfig.paper(task.vocabulary().size(), task.factLength(), task.questionLength(),
+                task.answerLength())
+                : AnswererConfig.small(task.vocabulary().size(), task.factLength(), task.questionLength(),
+                task.answerLength());
+        int generationCapacity = Math.max(cfg.generationContexts(), cfg.evalContexts());
+        this.student = new Answerer(backend, xc, cfg.trainContexts(), facts, questions);
+        this.teacher = new Answerer(backend, xc, generationCapacity, facts, questions);
+        Rng root = new Rng(cfg.seed());
+        student.initialize(root.nextLong());
+        teacher.initialize(root.nextLong());
+        student.setTraining(true);
+        teacher.setTraining(false);
+        this.xOptimizer = new AdamW(backend, student.params(),
+                new AdamW.Settings(cfg.lr(), 0.9f, cfg.beta2(), 1e-8f, 0f, cfg.clip()));
+        this.polyak = new Polyak(backend, Models.blocks(teacher.params(), teacher.buffers()),
+                Models.blocks(student.params(), student.buffers()), cfg.emaHorizon());
+        this.dataRng = root.split();
+        this.answerRng = root.split();
+        this.trainRng = root.split();
+        this.evalRng = root.split();
+        this.batch = new TrainingBatch(cfg.trainContexts(), facts, questions, task.factLength(),
+                task.questionLength(), task.answerLength());
+        this.xBuffer = new RecordBuffer(cfg.bufferContexts(), batch.recordLength());
+        this.curriculum = new Curriculum(cfg.startSize(), cfg.size(), cfg.promoteAt(), 100, cfg.promoteMinBatches());
+        this.amplifier = new Amplifier(task, Models.direct(teacher, generationCapacity), counters,
+                cfg.subanswerErrorRate());
+        this.generation = new Generation(task, amplifier, batch);
+        this.noiseRng = root.split();
+        Overseer h = new ScriptOverseer(task);
+        if (cfg.overseerErrorRate() > 0) {
+            h = new NoisyOverseer(h, task, cfg.overseerErrorRate(), noiseRng);
+        }
+        this.layout = new TranscriptLayout(task.slots(), task.questionLength(), task.answerLength());
+        if (cfg.mode() == Mode.AMPLIFICATION) {
+            int transcripts = Math.max(cfg.askerBatch(), generationCapacity * questions);
+            this.asker = new Asker(backend, AskerConfig.reference(task.vocabulary().size(), task.questionLength(),
+                    task.answerLength(), task.slots()), transcripts);
+            asker.initialize(root.nextLong());
+            this.askerOptimizer = new AdamW(backend, asker.params(),
+                    new AdamW.Settings(cfg.lr(), 0.9f, cfg.beta2(), 1e-8f, 0f, cfg.clip()));
+            this.askerBuffer = new RecordBuffer(cfg.askerBuffer(), layout.length());
+            this.askerTraining = new AskerTraining(task, asker, askerOptimizer, amplifier, h, askerBuffer,
+                    cfg.askerInitialBudget(), cfg.generationContexts(), cfg.askerBatch(), cfg.minAskerBuffer());
+            this.targetOverseer = new LearnedOverseer(asker, layout, answerRng);
+        } else {
+            this.asker = null;
+            this.askerOptimizer = null;
+            this.askerBuffer = null;
+            this.askerTraining = null;
+            this.targetOverseer = cfg.mode() == Mode.NOASKER ? h : null;
+        }
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    /** Restores the newest committed checkpoint of {@code runDir} (every file verified); returns its step. */
+    public long restore(Backend backend, Path runDir) throws IOException {
+        Path latest = Checkpoints.latest(runDir).orElseThrow(() -> new NoSuchFileException(runDir.toString(), null,
+                "no committed checkpoint in it"));
+        return LoopCheckpoint.restore(this, backend, new Checkpoints(backend), latest);
+    }
+
+    /** X steps taken. */
+    public long step() {
+        return step;
+    }
+
+    public Curriculum curriculum() {
+        return curriculum;
+    }
+
+    /**
+     * One X step with everything scheduled before it: generation batches (until the buffer holds its minimum, then
+     * one every {@code stepsPerGeneration} steps), calls to H and one H′ step (amplification mode).
+     */
+    public void runStep() {
+        if (step % cfg.stepsPerGeneration() == 0 || xBuffer.size() < cfg.minBufferContexts()) {
+            do {
+                generate();
+            } while (xBuffer.size() < cfg.minBufferContexts());
+        }
+        if (askerTraining != null) {
+            askerTraining.grant();
+            askerTraining.callOverseer(curriculum.size(), dataRng, answerRng);
+            askerTraining.train(trainRng);
+        }
+        trainStudent();
+    }
+
+    private void generate() {
+        long start = System.nanoTime();
+        lastGeneration = generation.run(xBuffer, cfg.generationContexts(), curriculum.size(),
+                cfg.questionsPerContext(), targetOverseer, cfg.depth(), dataRng, answerRng);
+        generations++;
+        stats.generated(lastGeneration, System.nanoTime() - start);
+        if (curriculum.record(lastGeneration.agreement())) {
+            stats.promoted = true;
+        }
+    }
+
+    private void trainStudent() {
+        long start = System.nanoTime();
+        batch.sample(xBuffer, cfg.trainContexts(), trainRng);
+        student.setBatch(batch.contexts(), batch.facts(), batch.questions(), batch.factTokens(),
+                batch.questionTokens(), batch.answerTokens(), batch.questionMask());
+        float loss = student.forwardBackward();
+        AdamW.StepResult result = xOptimizer.tryStep(student.params(), student.grads(), loss);
+        guard.check(step + 1, loss, result);
+        if (result.applied()) {
+            polyak.update(xOptimizer.steps());
+        }
+        step++;
+        int questions = 0;
+        for (int i = 0; i < batch.contexts() * batch.questions(); i++) {
+            questions += (int) batch.questionMask()[i];
+        }
+        stats.trained(loss, result.norm(), student.exactMatch(), questions, System.nanoTime() - start);
+    }
+
+    /** The teacher's greedy answers to fresh questions at {@code size}, graded against the ground truth. */
+    public ClassAccuracy evaluate(int size, int contexts) {
+        Questions qs = Questions.sample(task, contexts, size, cfg.questionsPerContext(), evalRng);
+        return qs.grade(task, amplifier.answerDirectly(qs.contexts(), qs.questions(), null));
+    }
+
+    /**
+     * Greedy answers to {@code qs} by {@code model}: "teacher" or "student" answering directly, or "amplified",
+     * Amplify(teacher) with the run's overseer (H′ in amplification mode, else the algorithmic H).
+     */
+    public List<List<int[]>> answers(String model, Questions qs) {
+        return switch (model) {
+            case "teacher" -> amplifier.answerDirectly(qs.contexts(), qs.questions(), null);
+            case "student" -> new Amplifier(task, Models.direct(student, cfg.trainContexts()), new Counters(), 0)
+                    .answerDirectly(qs.contexts(), qs.questions(), null);
+            case "amplified" -> Generation.answers(amplifier.amplify(qs.contexts(), qs.questions(),
+                    asker != null ? new LearnedOverseer(asker, layout, null) : new ScriptOverseer(task), cfg.depth(),
+                    evalRng, true));
+            default -> throw new IllegalArgumentException("unknown model '" + model
+                    + "'; valid: teacher, student, amplified");
+        };
+    }
+
+    @Override
+    public void close() {
+        if (asker != null) {
+            askerOptimizer.close();
+            asker.close();
+        }
+        xOptimizer.close();
+        teacher.close();
+        student.close();
+    }
+}

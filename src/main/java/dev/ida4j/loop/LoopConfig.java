@@ -1,0 +1,138 @@
+package dev.ida4j.loop;
+
+import dev.ida4j.task.Task;
+import dev.ida4j.task.Tasks;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Everything that decides what a training run computes (validated once, here). Two runs with the same config
+ * compute the same thing; {@code minutes} only decides when to stop, and {@code threads} only how fast.
+ *
+ * @param generationContexts       contexts per generation batch (the reference: 50)
+ * @param trainContexts            contexts per X training step (the reference: 50), all their questions
+ * @param stepsPerGeneration       X steps between generation batches (the explicit ratio of the synchronous mode)
+ * @param questionsPerContext      questions per generated context; 0 means one per fact (the reference)
+ * @param bufferContexts           X replay buffer capacity in contexts (the reference: 10,000)
+ * @param minBufferContexts        contexts generated before X trains (the reference: 500)
+ * @param askerBuffer              H′ replay buffer capacity in transcripts (the reference: 100,000)
+ * @param askerInitialBudget       H transcripts granted at the start (the reference: 500)
+ * @param askerBatch               transcripts per H′ step (the reference: 50)
+ * @param minAskerBuffer           transcripts collected before H′ trains (the reference: 250)
+ * @param depth                    amplification depth of the targets (1: the overseer's subquestions go to X)
+ * @param subanswerErrorRate       injected errors in subanswers (0 = none)
+ * @param overseerErrorRate        injected errors in the overseer's final answers (0 = none)
+ * @param emaHorizon               the EMA teacher's horizon h: teacher += (student - teacher) / min(step, h)
+ * @param promoteAt                curriculum: teacher-target agreement needed to grow the size (the reference: 0.85)
+ * @param promoteMinBatches        curriculum: generation batches at a size before it may grow
+ */
+public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
+                         String preset, float lr, float beta2, float clip, int generationContexts, int trainContexts,
+                         int stepsPerGeneration, int questionsPerContext, int bufferContexts, int minBufferContexts,
+                         int askerBuffer, int askerInitialBudget, int askerBatch, int minAskerBuffer, int depth,
+                         double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
+                         int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
+                         int keepCheckpoints, int threads) {
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .build();
+
+    public LoopConfig {
+        Task task = Tasks.byName(taskName);
+        if (size < 2 || size > 64) {
+            throw new IllegalArgumentException("size " + size + " is outside 2..64");
+        }
+        if (startSize < 2 || startSize > size) {
+            throw new IllegalArgumentException("curriculum start size " + startSize + " is outside 2.." + size);
+        }
+        if (steps < 0 || !(minutes >= 0) || (steps == 0 && minutes == 0)) {
+            throw new IllegalArgumentException("give a positive step count or a positive number of minutes (steps "
+                    + steps + ", minutes " + minutes + ")");
+        }
+        requirePositive("generationContexts", generationContexts);
+        requirePositive("trainContexts", trainContexts);
+        requirePositive("stepsPerGeneration", stepsPerGeneration);
+        requirePositive("bufferContexts", bufferContexts);
+        requirePositive("minBufferContexts", minBufferContexts);
+        requirePositive("askerBuffer", askerBuffer);
+        requirePositive("askerBatch", askerBatch);
+        requirePositive("minAskerBuffer", minAskerBuffer);
+        requirePositive("depth", depth);
+        requirePositive("emaHorizon", emaHorizon);
+        requirePositive("evalEvery", evalEvery);
+        requirePositive("evalContexts", evalContexts);
+        requirePositive("logEvery", logEvery);
+        requirePositive("checkpointEvery", checkpointEvery);
+        requirePositive("keepCheckpoints", keepCheckpoints);
+        requirePositive("threads", threads);
+        if (questionsPerContext < 0) {
+            throw new IllegalArgumentException("questionsPerContext " + questionsPerContext + " must be >= 0");
+        }
+        if (minBufferContexts > bufferContexts || minAskerBuffer > askerBuffer) {
+            throw new IllegalArgumentException("a buffer's minimum fill exceeds its capacity");
+        }
+        if (!(subanswerErrorRate >= 0 && subanswerErrorRate <= 1 && overseerErrorRate >= 0
+                && overseerErrorRate <= 1)) {
+            throw new IllegalArgumentException("error rates must be in [0, 1]");
+        }
+        if (!(lr > 0) || !(beta2 > 0 && beta2 < 1) || !(clip >= 0)) {
+            throw new IllegalArgumentException("lr " + lr + " must be > 0, beta2 " + beta2 + " in (0, 1), clip "
+                    + clip + " >= 0");
+        }
+        if (!preset.equals("small") && !preset.equals("paper")) {
+            throw new IllegalArgumentException("unknown model preset '" + preset + "'; valid: small, paper");
+        }
+        if (task.factCount(size) < 1) {
+            throw new IllegalArgumentException("task " + taskName + " has no facts at size " + size);
+        }
+    }
+
+    private static void requirePositive(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    /** Defaults for a run on a small CPU: the reference's algorithm with smaller batches and a faster optimiser. */
+    public static LoopConfig defaults(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
+        int start = Math.min(size, 8);
+        return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", 1e-3f, 0.98f, 1f,
+                16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1);
+    }
+
+    /**
+     * This config with one field changed (the record component's name, for example {@code "lr"}); the result is
+     * validated like any other. Config files and the command line go through here.
+     */
+    public LoopConfig with(String field, Object value) {
+        ObjectNode tree = JSON.valueToTree(this);
+        if (!tree.has(field)) {
+            throw new IllegalArgumentException("no config field '" + field + "'");
+        }
+        tree.set(field, JSON.valueToTree(value));
+        return fromJson(tree);
+    }
+
+    /** The config saved in a run's state (strict: unknown or missing fields are errors naming them). */
+    public static LoopConfig fromJson(JsonNode tree) {
+        try {
+            return JSON.treeToValue(tree, LoopConfig.class);
+        } catch (JacksonException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new IllegalArgumentException("bad run config: " + e.getOriginalMessage());
+        }
+    }
+
+    public Task task() {
+        return Tasks.byName(taskName);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.ida4j.loop;
+
+import dev.ida4j.backend.Backend;
+import dev.ida4j.checkpoint.CheckpointException;
+import dev.ida4j.checkpoint.Checkpoints;
+import dev.ida4j.checkpoint.MetricsLog;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A training run in a run directory: the loop, its log ({@code metrics.jsonl}, one record every {@code logEvery}
+ * steps plus evaluation records), its checkpoints, resume, and the stop rule (steps or minutes). Prints one
+ * progress line per log record to {@code out}.
+ *
+ * <pre>
+ * runDir/
+ *   metrics.jsonl                 one JSON object per record
+ *   checkpoints/step-N/           model.safetensors, optimizer.safetensors, replay.safetensors, state.json
+ * </pre>
+ */
+public final class TrainingRun {
+    private final Backend backend;
+    private final LoopConfig cfg;
+    private final Path runDir;
+    private final PrintStream out;
+    private final Checkpoints checkpoints;
+
+    public TrainingRun(Backend backend, LoopConfig cfg, Path runDir, PrintStream out) {
+        this.backend = backend;
+        this.cfg = cfg;
+        this.runDir = runDir;
+        this.out = out;
+        this.checkpoints = new Checkpoints(backend);
+    }
+
+    /** What a finished run reports. */
+    public record Summary(long steps, int size, double evalAccuracy, long overseerCalls, Path runDir) {
+    }
+
+    /** Runs to the configured end, resuming from the newest checkpoint when {@code resume} is set. */
+    public Summary run(boolean resume) throws IOException {
+        Files.createDirectories(runDir);
+        try (IdaLoop loop = new IdaLoop(backend, cfg)) {
+            long resumedAt = 0;
+            if (resume) {
+                Optional<Path> latest = Checkpoints.latest(runDir);
+                if (latest.isEmpty()) {
+                    throw new NoSuchFileException(runDir.toString(), null, "no committed checkpoint to resume from");
+                }
+                resumedAt = LoopCheckpoint.restore(loop, backend, checkpoints, latest.get());
+                out.printf(Locale.ROOT, "resumed from %s (step %d)%n", latest.get(), resumedAt);
+            }
+            double evalAccuracy = Double.NaN;
+            long deadline = cfg.minutes() > 0 ? System.nanoTime() + (long) (cfg.minutes() * 60e9) : Long.MAX_VALUE;
+            try (MetricsLog log = MetricsLog.open(runDir, resume ? resumedAt : 0)) {
+                long start = System.nanoTime();
+                while ((cfg.steps() == 0 || loop.step < cfg.steps()) && System.nanoTime() < deadline) {
+                    loop.runStep();
+                    if (loop.step % cfg.logEvery() == 0) {
+                        log.write(record(loop, start));
+                        loop.stats.reset();
+                    }
+                    if (loop.step % cfg.evalEvery() == 0) {
+                        evalAccuracy = evaluate(loop, log);
+                    }
+                    if (loop.step % cfg.checkpointEvery() == 0) {
+                        checkpoint(loop);
+                    }
+                }
+                if (loop.step % cfg.evalEvery() != 0) {
+                    evalAccuracy = evaluate(loop, log);
+                }
+                if (loop.step % cfg.checkpointEvery() != 0) {
+                    checkpoint(loop);
+                }
+            }
+            long calls = loop.askerTraining != null ? loop.askerTraining.calls : 0;
+            return new Summary(loop.step, loop.curriculum.size(), evalAccuracy, calls, runDir);
+        }
+    }
+
+    private void checkpoint(IdaLoop loop) {
+        try {
+            LoopCheckpoint.save(loop, backend, checkpoints, runDir);
+        } catch (CheckpointException e) {
+            // the previous checkpoints are intact; training goes on and the next checkpoint tries again
+            out.println("checkpoint at step " + loop.step + " abandoned: " + e.getMessage());
+        }
+    }
+
+    private ObjectNode record(IdaLoop loop, long start) {
+        LoopStats s = loop.stats;
+        ObjectNode r = LoopCheckpoint.JSON.createObjectNode();
+        r.put("step", loop.step);
+        r.put("round", loop.generations);
+        r.put("size", loop.curriculum.size());
+        r.put("loss_x", s.lossSum / s.steps);
+        r.put("grad_norm_x", s.normSum / s.steps);
+        r.put("accuracy_train", s.trainAccuracySum / s.steps);
+        if (s.generationBatches > 0) {
+            r.put("accuracy_teacher", s.teacherAccuracySum / s.generationBatches);
+            r.put("accuracy_targets", s.targetAccuracySum / s.generationBatches);
+            r.put("agreement", s.agreementSum / s.generationBatches);
+        }
+        r.put("curriculum_agreement", loop.curriculum.agreement());
+        if (loop.askerTraining != null) {
+            r.put("loss_asker", loop.askerTraining.lastLoss);
+            r.put("loss_asker_fresh", loop.askerTraining.freshLoss);
+            r.put("h_calls", loop.askerTraining.calls);
+            r.put("asker_steps", loop.askerTraining.steps);
+        }
+        r.put("model_calls", loop.counters.modelCalls());
+        r.put("model_questions", loop.counters.modelQuestions());
+        r.put("skipped_steps", loop.guard.skipped());
+        double trainSeconds = s.trainNanos / 1e9;
+        r.put("questions_per_s", s.questions / trainSeconds);
+        r.put("generation_s", s.generationNanos / 1e9);
+        r.put("train_s", trainSeconds);
+        r.put("elapsed_s", (System.nanoTime() - start) / 1e9);
+        out.printf(Locale.ROOT, "step %6d  size %2d  loss %.4f  train %.3f  teacher %.3f  targets %.3f  agree %.3f%s%n",
+                loop.step, loop.curriculum.size(), s.lossSum / s.steps, s.trainAccuracySum / s.steps,
+                r.path("accuracy_teacher").asDouble(Double.NaN), r.path("accuracy_targets").asDouble(Double.NaN),
+                loop.curriculum.agreement(),
+                loop.askerTraining == null ? "" : String.format(Locale.ROOT, "  H′ loss %.4f  H calls %d",
+                        loop.askerTraining.freshLoss, loop.askerTraining.calls));
+        return r;
+    }
+
+    private double evaluate(IdaLoop loop, MetricsLog log) throws IOException {
+        ClassAccuracy acc = loop.evaluate(cfg.size(), cfg.evalContexts());
+        ObjectNode r = LoopCheckpoint.JSON.createObjectNode();
+        r.put("step", loop.step);
+        r.put("eval_size", cfg.size());
+        r.put("eval_accuracy", acc.accuracy());
+        ObjectNode perClass = r.putObject("eval_per_class");
+        for (Map.Entry<String, Double> e : acc.perClass().entrySet()) {
+            perClass.put(e.getKey(), e.getValue());
+        }
+        log.write(r);
+        out.printf(Locale.ROOT, "eval   step %6d  size %2d  teacher accuracy %.4f over %d questions%n", loop.step,
+                cfg.size(), acc.accuracy(), acc.total());
+        return acc.accuracy();
+    }
+}
