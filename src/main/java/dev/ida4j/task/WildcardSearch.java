@@ -25,13 +25,13 @@ public final class WildcardSearch implements Task {
     private static final int LENGTH = 6;
     private static final int STRINGS = 1 << LENGTH;
     private static final int LIMIT = 32;
-    private static final Vocabulary VOCABULARY = vocabulary();
+    private static final Vocabulary VOCABULARY = buildVocabulary();
     private static final int A = VOCABULARY.id("a");
     private static final int B = VOCABULARY.id("b");
     private static final int STAR = VOCABULARY.id("*");
     private static final int NUMBER0 = VOCABULARY.id("0");
 
-    private static Vocabulary vocabulary() {
+    private static Vocabulary buildVocabulary() {
         List<String> tokens = new ArrayList<>(List.of("?", "a", "b", "*"));
         for (int v = -LIMIT; v <= LIMIT; v++) {
             tokens.add(Integer.toString(v));
