@@ -136,6 +136,29 @@ public interface Backend extends AutoCloseable {
     /** dlogits(N,V) += dlosses(N)·mask·(probs - onehot(targets)). */
     void crossEntropyBackward(Tensor dlogits, Tensor dlosses, Tensor probs, Tensor targets, Tensor mask, int n, int v);
 
+    // ---- copy/generate mixture ---------------------------------------------------------------------------------
+
+    /** The floor under a mixture probability before its log: log(0) = -inf would make the loss inf and its gradient NaN. */
+    float MIXTURE_FLOOR = 1e-30f;
+
+    /**
+     * A pointer-generator output: gen(N,V) = softmax(genLogits(N,V)); mix(N,K+1) = softmax(mixLogits(N,K+1));
+     * p(N,V) = Σ_{k<K} mix_k·dists_k + mix_K·gen, with {@code dists(N,K,V)} K given probability distributions (copy
+     * distributions from attention, rows may also sum to less than 1, e.g. all zeros when nothing can be copied);
+     * logp = log(max(p, {@link #MIXTURE_FLOOR})). gen and mix are saved for the backward pass. Since softmax(logp)
+     * = p/Σp, logp can be fed to {@link #crossEntropyForward} as logits: exact loss and sampling probabilities.
+     */
+    void mixtureForward(Tensor logp, Tensor mix, Tensor gen, Tensor dists, Tensor genLogits, Tensor mixLogits,
+                        int n, int k, int v);
+
+    /**
+     * Accumulates, with dp = dlogp/p where p is above the floor (0 where the floor binds, the max's derivative):
+     * ddists(N,K,V) += mix_k·dp; dgenLogits(N,V) += softmax-backward of mix_K·dp;
+     * dmixLogits(N,K+1) += softmax-backward of (Σ_v dists_k·dp, Σ_v gen·dp). Any gradient output may be null.
+     */
+    void mixtureBackward(Tensor ddists, Tensor dgenLogits, Tensor dmixLogits, Tensor dlogp, Tensor dists, Tensor gen,
+                         Tensor mix, int n, int k, int v);
+
     // ---- optimisation ------------------------------------------------------------------------------------------
 
     /** Σ x² over a flat tensor, accumulated in double (the global gradient norm is its square root). */

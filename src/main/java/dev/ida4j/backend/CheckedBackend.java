@@ -346,6 +346,40 @@ public final class CheckedBackend implements Backend {
         inner.crossEntropyBackward(dlogits, dlosses, probs, targets, mask, n, v);
     }
 
+    // ---- copy/generate mixture ----
+
+    @Override
+    public void mixtureForward(Tensor logp, Tensor mix, Tensor gen, Tensor dists, Tensor genLogits, Tensor mixLogits,
+                               int n, int k, int v) {
+        String op = "mixtureForward";
+        sizes(op, "N, K, V", n, k, v);
+        f32(op, "logp", logp, false, "(N, V)", n, v);
+        f32(op, "mix", mix, false, "(N, K+1)", n, k + 1);
+        f32(op, "gen", gen, false, "(N, V)", n, v);
+        f32(op, "dists", dists, false, "(N, K, V)", n, k, v);
+        f32(op, "genLogits", genLogits, false, "(N, V)", n, v);
+        f32(op, "mixLogits", mixLogits, false, "(N, K+1)", n, k + 1);
+        distinct(op, logp, "logp", dists, "dists", genLogits, "genLogits");
+        distinct(op, gen, "gen", dists, "dists", genLogits, "genLogits");
+        distinct(op, mix, "mix", dists, "dists", mixLogits, "mixLogits");
+        inner.mixtureForward(logp, mix, gen, dists, genLogits, mixLogits, n, k, v);
+    }
+
+    @Override
+    public void mixtureBackward(Tensor ddists, Tensor dgenLogits, Tensor dmixLogits, Tensor dlogp, Tensor dists,
+                                Tensor gen, Tensor mix, int n, int k, int v) {
+        String op = "mixtureBackward";
+        sizes(op, "N, K, V", n, k, v);
+        f32(op, "ddists", ddists, true, "(N, K, V)", n, k, v);
+        f32(op, "dgenLogits", dgenLogits, true, "(N, V)", n, v);
+        f32(op, "dmixLogits", dmixLogits, true, "(N, K+1)", n, k + 1);
+        f32(op, "dlogp", dlogp, false, "(N, V)", n, v);
+        f32(op, "dists", dists, false, "(N, K, V)", n, k, v);
+        f32(op, "gen", gen, false, "(N, V)", n, v);
+        f32(op, "mix", mix, false, "(N, K+1)", n, k + 1);
+        inner.mixtureBackward(ddists, dgenLogits, dmixLogits, dlogp, dists, gen, mix, n, k, v);
+    }
+
     // ---- optimisation ----
 
     @Override

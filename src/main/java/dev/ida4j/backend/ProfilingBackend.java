@@ -17,7 +17,8 @@ public final class ProfilingBackend implements Backend {
         FILL, MATMUL, LINEAR_FORWARD, LINEAR_BACKWARD, EMBEDDING_FORWARD, EMBEDDING_BACKWARD, LAYER_NORM_FORWARD,
         LAYER_NORM_BACKWARD, BATCH_NORM_FORWARD, BATCH_NORM_BACKWARD, ATTENTION_FORWARD, ATTENTION_BACKWARD,
         ACTIVATION_FORWARD, ACTIVATION_BACKWARD, RESIDUAL_FORWARD, RESIDUAL_BACKWARD, DROPOUT_FORWARD,
-        DROPOUT_BACKWARD, CROSS_ENTROPY_FORWARD, CROSS_ENTROPY_BACKWARD, SUM_SQUARES, ADAM_W, EMA
+        DROPOUT_BACKWARD, CROSS_ENTROPY_FORWARD, CROSS_ENTROPY_BACKWARD, MIXTURE_FORWARD, MIXTURE_BACKWARD,
+        SUM_SQUARES, ADAM_W, EMA
     }
 
     private final Backend inner;
@@ -241,6 +242,22 @@ public final class ProfilingBackend implements Backend {
         long t0 = start();
         inner.crossEntropyBackward(dlogits, dlosses, probs, targets, mask, n, v);
         stop(Op.CROSS_ENTROPY_BACKWARD, t0);
+    }
+
+    @Override
+    public void mixtureForward(Tensor logp, Tensor mix, Tensor gen, Tensor dists, Tensor genLogits, Tensor mixLogits,
+                               int n, int k, int v) {
+        long t0 = start();
+        inner.mixtureForward(logp, mix, gen, dists, genLogits, mixLogits, n, k, v);
+        stop(Op.MIXTURE_FORWARD, t0);
+    }
+
+    @Override
+    public void mixtureBackward(Tensor ddists, Tensor dgenLogits, Tensor dmixLogits, Tensor dlogp, Tensor dists,
+                                Tensor gen, Tensor mix, int n, int k, int v) {
+        long t0 = start();
+        inner.mixtureBackward(ddists, dgenLogits, dmixLogits, dlogp, dists, gen, mix, n, k, v);
+        stop(Op.MIXTURE_BACKWARD, t0);
     }
 
     @Override

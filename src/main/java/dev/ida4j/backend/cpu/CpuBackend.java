@@ -21,6 +21,7 @@ public final class CpuBackend implements Backend {
     private final Attention attention;
     private final Pointwise pointwise;
     private final CrossEntropy crossEntropy;
+    private final Mixture mixture;
     private final Optimizer optimizer;
 
     /** A backend using {@code threads} threads (the caller plus {@code threads - 1} workers). */
@@ -32,6 +33,7 @@ public final class CpuBackend implements Backend {
         this.attention = new Attention(pool, scratch);
         this.pointwise = new Pointwise(pool, scratch);
         this.crossEntropy = new CrossEntropy(pool, scratch);
+        this.mixture = new Mixture(pool);
         this.optimizer = new Optimizer(pool);
     }
 
@@ -201,6 +203,20 @@ public final class CpuBackend implements Backend {
     public void crossEntropyBackward(Tensor dlogits, Tensor dlosses, Tensor probs, Tensor targets, Tensor mask,
                                      int n, int v) {
         crossEntropy.backward(dlogits, dlosses, probs, targets, mask, n, v);
+    }
+
+    // ---- copy/generate mixture ----
+
+    @Override
+    public void mixtureForward(Tensor logp, Tensor mix, Tensor gen, Tensor dists, Tensor genLogits, Tensor mixLogits,
+                               int n, int k, int v) {
+        mixture.forward(logp, mix, gen, dists, genLogits, mixLogits, n, k, v);
+    }
+
+    @Override
+    public void mixtureBackward(Tensor ddists, Tensor dgenLogits, Tensor dmixLogits, Tensor dlogp, Tensor dists,
+                                Tensor gen, Tensor mix, int n, int k, int v) {
+        mixture.backward(ddists, dgenLogits, dmixLogits, dlogp, dists, gen, mix, n, k, v);
     }
 
     // ---- optimisation ----

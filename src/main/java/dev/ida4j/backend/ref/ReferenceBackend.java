@@ -158,6 +158,18 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void mixtureForward(Tensor logp, Tensor mix, Tensor gen, Tensor dists, Tensor genLogits, Tensor mixLogits,
+                               int n, int k, int v) {
+        RefMixture.forward(logp, mix, gen, dists, genLogits, mixLogits, n, k, v);
+    }
+
+    @Override
+    public void mixtureBackward(Tensor ddists, Tensor dgenLogits, Tensor dmixLogits, Tensor dlogp, Tensor dists,
+                                Tensor gen, Tensor mix, int n, int k, int v) {
+        RefMixture.backward(ddists, dgenLogits, dmixLogits, dlogp, dists, gen, mix, n, k, v);
+    }
+
+    @Override
     public double sumSquares(Tensor x, long n) {
         return RefOptimizer.sumSquares(x, n);
     }
