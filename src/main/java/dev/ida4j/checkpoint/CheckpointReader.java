@@ -112,8 +112,9 @@ final class CheckpointReader {
         } catch (NoSuchFileException e) {
             throw new CheckpointException(file, "missing", e);
         } catch (IOException e) {
-            // SafeTensorsException messages already name the file and tensor
-            throw new CheckpointException(file, "refused: " + e.getMessage(), e);
+            String message = String.valueOf(e.getMessage());
+            String prefix = file + ": "; // SafeTensorsException messages already name the file
+            throw new CheckpointException(file, message.startsWith(prefix) ? message.substring(prefix.length()) : message, e);
         }
     }
 
