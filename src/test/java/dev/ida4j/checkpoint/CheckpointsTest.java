@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.TestBackends;
+import dev.ida4j.backend.ref.ReferenceBackend;
 import dev.ida4j.random.Rng;
+import dev.ida4j.tensor.Allocator;
 import dev.ida4j.tensor.DType;
 import dev.ida4j.tensor.Tensor;
+import dev.ida4j.tensor.TensorArena;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +75,51 @@ class CheckpointsTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder("model.safetensors", "optimizer.safetensors", "state.json");
+        }
+    }
+
+    @Test
+    void shouldMoveTensorsOfANonHostArenaThroughTheBackend() throws IOException {
+        try (Backend plain = new ReferenceBackend(); // no device checks: the "device" here is host memory in disguise
+             TensorArena device = new TensorArena("device", new FakeDevice());
+             TensorArena host = TensorArena.host("host")) {
+            Tensor w = device.allocate("student.w", DType.F32, 3, 5);
+            Tensor back = device.allocate("student.w", DType.F32, 3, 5);
+            plain.copyIn(w, saved.student.get("w").segment());
+            Checkpoints onDevice = new Checkpoints(plain);
+
+            Path dir = onDevice.save(run, 1, Map.of("model", List.of(w)), Fixture.JSON.createObjectNode(), 3);
+            onDevice.load(dir, Map.of("model", List.of(back)));
+
+            Tensor copy = host.allocate("copy", DType.F32, 3, 5);
+            plain.copyOut(copy.segment(), back);
+            assertThat(copy.toIntArray()).isEqualTo(saved.student.get("w").toIntArray());
+            assertThatThrownBy(() -> back.get(0)).as("not host memory").hasMessageContaining("lives on fake:0");
+        }
+    }
+
+    /** An allocator that claims its memory cannot be read by the host. */
+    private static final class FakeDevice implements Allocator {
+        private final Arena arena = Arena.ofShared();
+
+        @Override
+        public MemorySegment allocate(long bytes) {
+            return arena.allocate(Math.max(bytes, 1), 64);
+        }
+
+        @Override
+        public boolean hostAccessible() {
+            return false;
+        }
+
+        @Override
+        public String device() {
+            return "fake:0";
+        }
+
+        @Override
+        public void close() {
+            arena.close();
         }
     }
 
