@@ -26,6 +26,10 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** What {@link #tryStep} did: the global gradient norm before clipping, and whether the update was applied. */
+    public record StepResult(double norm, boolean applied) {
+    }
+
     private final Backend backend;
     private final TensorArena arena;
     private final TensorSet m;
@@ -47,18 +51,58 @@ public final class AdamW implements AutoCloseable {
      * Gradients are not changed (clipping scales them inside the update).
      */
     public double step(TensorSet params, TensorSet grads) {
+        double norm = gradientNorm(grads);
+        apply(params, grads, norm);
+        return norm;
+    }
+
+    /**
+     * One update unless {@code loss} or the global gradient norm is NaN or infinite: then nothing is written, so the
+     * parameters, both moments and the step count keep every bit, and the result says the step was skipped. A norm
+     * can be infinite with finite gradients whose squares overflow float (|g| above about 1e19); that also skips.
+     */
+    public StepResult tryStep(TensorSet params, TensorSet grads, double loss) {
+        double norm = gradientNorm(grads);
+        if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+            return new StepResult(norm, false);
+        }
+        apply(params, grads, norm);
+        return new StepResult(norm, true);
+    }
+
+    private double gradientNorm(TensorSet grads) {
+        return Math.sqrt(backend.sumSquares(grads.all(), grads.all().numel()));
+    }
+
+    private void apply(TensorSet params, TensorSet grads, double norm) {
         long n = params.all().numel();
-        double norm = Math.sqrt(backend.sumSquares(grads.all(), n));
         float scale = settings.clip() > 0 && norm > settings.clip() ? (float) (settings.clip() / norm) : 1f;
         step++;
         backend.adamW(params.all(), grads.all(), m.all(), v.all(), settings.lr(), settings.beta1(),
                 settings.beta2(), settings.eps(), settings.weightDecay(), scale, step, n);
-        return norm;
     }
 
     /** Steps taken so far. */
     public int steps() {
         return step;
+    }
+
+    /** Sets the step count after the moments were loaded from a checkpoint, so bias correction continues. */
+    public void restore(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("AdamW step count " + steps + " is negative");
+        }
+        this.step = steps;
+    }
+
+    /** The first moment, laid out like the parameters (tensors named {@code adamw.m.<name>}), for checkpoints. */
+    public TensorSet m() {
+        return m;
+    }
+
+    /** The second moment, laid out like the parameters (tensors named {@code adamw.v.<name>}), for checkpoints. */
+    public TensorSet v() {
+        return v;
     }
 
     public Settings settings() {

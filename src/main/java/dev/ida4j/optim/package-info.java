@@ -1,2 +1,5 @@
-/** Optimizers over flat parameter blocks: AdamW with global-norm clipping. */
+/**
+ * Optimizers over flat parameter blocks: AdamW with global-norm clipping and non-finite step skipping
+ * ({@link dev.ida4j.optim.NonFiniteGuard}), and Polyak averaging of a student into an EMA teacher.
+ */
 package dev.ida4j.optim;

@@ -1,0 +1,5 @@
+/**
+ * Crash-safe, verified training checkpoints in a run directory: tensors in safetensors files, everything else in
+ * {@code state.json}, every byte covered by a CRC32C, committed by an atomic rename after every byte is durable.
+ */
+package dev.ida4j.checkpoint;
