@@ -56,7 +56,7 @@ final class CheckpointReader {
         return state.state();
     }
 
-    private static StateFile state(Path dir) throws CheckpointException {
+    static StateFile state(Path dir) throws CheckpointException {
         Path file = dir.resolve(StateFile.NAME);
         byte[] bytes;
         try {

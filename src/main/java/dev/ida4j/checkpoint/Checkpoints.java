@@ -68,6 +68,11 @@ public final class Checkpoints {
         return reader.load(checkpointDir, into);
     }
 
+    /** The caller's state saved in {@code checkpointDir}, checksum verified, without reading any tensor file. */
+    public static JsonNode readState(Path checkpointDir) throws CheckpointException {
+        return CheckpointReader.state(checkpointDir).state();
+    }
+
     /** The newest committed checkpoint of {@code runDir}, if any (temporary and trash directories are ignored). */
     public static Optional<Path> latest(Path runDir) throws IOException {
         List<Path> committed = committed(runDir);

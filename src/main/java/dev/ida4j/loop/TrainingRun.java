@@ -1,9 +1,9 @@
 package dev.ida4j.loop;
 
 import dev.ida4j.backend.Backend;
+import dev.ida4j.io.MetricsLog;
 import dev.ida4j.checkpoint.CheckpointException;
 import dev.ida4j.checkpoint.Checkpoints;
-import dev.ida4j.checkpoint.MetricsLog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A training run in a run directory: the loop, its log ({@code metrics.jsonl}, one record every {@code logEvery}
@@ -46,6 +45,10 @@ public final class TrainingRun {
 
     /** Runs to the configured end, resuming from the newest checkpoint when {@code resume} is set. */
     public Summary run(boolean resume) throws IOException {
+        if (!resume && Checkpoints.latest(runDir).isPresent()) {
+            throw new IllegalArgumentException(runDir + " already holds a run: resume it with --resume, or choose"
+                    + " another --out");
+        }
         Files.createDirectories(runDir);
         try (IdaLoop loop = new IdaLoop(backend, cfg)) {
             long resumedAt = 0;
@@ -59,12 +62,12 @@ public final class TrainingRun {
             }
             double evalAccuracy = Double.NaN;
             long deadline = cfg.minutes() > 0 ? System.nanoTime() + (long) (cfg.minutes() * 60e9) : Long.MAX_VALUE;
-            try (MetricsLog log = MetricsLog.open(runDir, resume ? resumedAt : 0)) {
+            try (MetricsLog log = resume ? MetricsLog.resume(runDir, resumedAt) : MetricsLog.open(runDir)) {
                 long start = System.nanoTime();
                 while ((cfg.steps() == 0 || loop.step < cfg.steps()) && System.nanoTime() < deadline) {
                     loop.runStep();
                     if (loop.step % cfg.logEvery() == 0) {
-                        log.write(record(loop, start));
+                        record(loop, log, start);
                         loop.stats.reset();
                     }
                     if (loop.step % cfg.evalEvery() == 0) {
@@ -95,55 +98,50 @@ public final class TrainingRun {
         }
     }
 
-    private ObjectNode record(IdaLoop loop, long start) {
+    private void record(IdaLoop loop, MetricsLog log, long start) throws IOException {
         LoopStats s = loop.stats;
-        ObjectNode r = LoopCheckpoint.JSON.createObjectNode();
-        r.put("step", loop.step);
-        r.put("round", loop.generations);
-        r.put("size", loop.curriculum.size());
-        r.put("loss_x", s.lossSum / s.steps);
-        r.put("grad_norm_x", s.normSum / s.steps);
-        r.put("accuracy_train", s.trainAccuracySum / s.steps);
-        if (s.generationBatches > 0) {
-            r.put("accuracy_teacher", s.teacherAccuracySum / s.generationBatches);
-            r.put("accuracy_targets", s.targetAccuracySum / s.generationBatches);
-            r.put("agreement", s.agreementSum / s.generationBatches);
-        }
-        r.put("curriculum_agreement", loop.curriculum.agreement());
-        if (loop.askerTraining != null) {
-            r.put("loss_asker", loop.askerTraining.lastLoss);
-            r.put("loss_asker_fresh", loop.askerTraining.freshLoss);
-            r.put("h_calls", loop.askerTraining.calls);
-            r.put("asker_steps", loop.askerTraining.steps);
-        }
-        r.put("model_calls", loop.counters.modelCalls());
-        r.put("model_questions", loop.counters.modelQuestions());
-        r.put("skipped_steps", loop.guard.skipped());
         double trainSeconds = s.trainNanos / 1e9;
-        r.put("questions_per_s", s.questions / trainSeconds);
-        r.put("generation_s", s.generationNanos / 1e9);
-        r.put("train_s", trainSeconds);
-        r.put("elapsed_s", (System.nanoTime() - start) / 1e9);
+        MetricsLog.Record r = log.record()
+                .put("step", loop.step)
+                .put("round", loop.generations)
+                .put("size", loop.curriculum.size())
+                .put("loss_x", s.lossSum / s.steps)
+                .put("grad_norm_x", s.normSum / s.steps)
+                .put("accuracy_train", s.trainAccuracySum / s.steps)
+                .put("accuracy_teacher", s.teacherAccuracySum / s.generationBatches)
+                .put("accuracy_targets", s.targetAccuracySum / s.generationBatches)
+                .put("agreement", s.agreementSum / s.generationBatches)
+                .put("curriculum_agreement", loop.curriculum.agreement())
+                .put("model_calls", loop.counters.modelCalls())
+                .put("model_questions", loop.counters.modelQuestions())
+                .put("overseer_decisions", loop.counters.overseerDecisions())
+                .put("skipped_steps", loop.guard.skipped())
+                .put("questions_per_s", s.questions / trainSeconds)
+                .put("generation_s", s.generationNanos / 1e9)
+                .put("train_s", trainSeconds)
+                .put("elapsed_s", (System.nanoTime() - start) / 1e9);
+        String asker = "";
+        if (loop.askerTraining != null) {
+            AskerTraining a = loop.askerTraining;
+            r.put("loss_asker", a.lastLoss).put("loss_asker_fresh", a.freshLoss).put("h_calls", a.calls)
+                    .put("asker_steps", a.steps);
+            asker = String.format(Locale.ROOT, "  H′ loss %.4f  H calls %d", a.freshLoss, a.calls);
+        }
+        r.write();
         out.printf(Locale.ROOT, "step %6d  size %2d  loss %.4f  train %.3f  teacher %.3f  targets %.3f  agree %.3f%s%n",
                 loop.step, loop.curriculum.size(), s.lossSum / s.steps, s.trainAccuracySum / s.steps,
-                r.path("accuracy_teacher").asDouble(Double.NaN), r.path("accuracy_targets").asDouble(Double.NaN),
-                loop.curriculum.agreement(),
-                loop.askerTraining == null ? "" : String.format(Locale.ROOT, "  H′ loss %.4f  H calls %d",
-                        loop.askerTraining.freshLoss, loop.askerTraining.calls));
-        return r;
+                s.teacherAccuracySum / s.generationBatches, s.targetAccuracySum / s.generationBatches,
+                loop.curriculum.agreement(), asker);
     }
 
     private double evaluate(IdaLoop loop, MetricsLog log) throws IOException {
         ClassAccuracy acc = loop.evaluate(cfg.size(), cfg.evalContexts());
-        ObjectNode r = LoopCheckpoint.JSON.createObjectNode();
-        r.put("step", loop.step);
-        r.put("eval_size", cfg.size());
-        r.put("eval_accuracy", acc.accuracy());
-        ObjectNode perClass = r.putObject("eval_per_class");
+        MetricsLog.Record r = log.record().put("step", loop.step).put("eval_size", cfg.size())
+                .put("eval_accuracy", acc.accuracy());
         for (Map.Entry<String, Double> e : acc.perClass().entrySet()) {
-            perClass.put(e.getKey(), e.getValue());
+            r.put("eval_class/" + e.getKey(), e.getValue());
         }
-        log.write(r);
+        r.write();
         out.printf(Locale.ROOT, "eval   step %6d  size %2d  teacher accuracy %.4f over %d questions%n", loop.step,
                 cfg.size(), acc.accuracy(), acc.total());
         return acc.accuracy();

@@ -156,6 +156,16 @@ public final class Answerer implements AutoCloseable {
         dropoutSeeds.restore(new Rng(seed ^ 0x5DEECE66DL).state());
     }
 
+    /** The state of the generator of dropout seeds, for a checkpoint. */
+    public long[] dropoutState() {
+        return dropoutSeeds.state();
+    }
+
+    /** Puts back a {@link #dropoutState()}, so a resumed run draws the same dropout masks. */
+    public void restoreDropoutState(long[] state) {
+        dropoutSeeds.restore(state);
+    }
+
     /** Training mode: dropout on, BatchNorm with batch statistics (and running-statistics updates). */
     public void setTraining(boolean on) {
         this.training = on;

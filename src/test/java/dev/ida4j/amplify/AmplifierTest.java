@@ -1,0 +1,89 @@
+package dev.ida4j.amplify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ida4j.loop.Questions;
+import dev.ida4j.overseer.ScriptOverseer;
+import dev.ida4j.overseer.Transcript;
+import dev.ida4j.random.Rng;
+import dev.ida4j.task.Task;
+import dev.ida4j.task.Tasks;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class AmplifierTest {
+    static List<String> tasks() {
+        return List.of("permutation-powering", "sequential-assignments", "wildcard-search", "shortest-path",
+                "union-find");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void shouldAnswerEveryQuestionRightWhenTheModelKnowsTheTruth(String name) {
+        Task task = Tasks.byName(name);
+        Questions qs = Questions.sample(task, 7, 12, 0, new Rng(5));
+        TruthModel model = new TruthModel(task, qs.contexts(), 3);
+        Counters counters = new Counters();
+        Amplifier amplifier = new Amplifier(task, model, counters, 0);
+        List<List<Transcript>> ts = amplifier.amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 1,
+                new Rng(9), false);
+
+        int questions = 0;
+        for (int c = 0; c < ts.size(); c++) {
+            assertThat(ts.get(c)).hasSize(qs.questions().get(c).size());
+            for (int i = 0; i < ts.get(c).size(); i++) {
+                Transcript t = ts.get(c).get(i);
+                assertThat(t.isDone()).isTrue();
+                assertThat(task.isCorrect(qs.contexts().get(c), qs.questions().get(c).get(i), t.answer()))
+                        .as("%s: %s", name, t.render(task)).isTrue();
+                questions++;
+            }
+        }
+        assertThat(model.asked).isNotEmpty().allSatisfy(q -> assertThat(task.isPrimitive(q)).isFalse());
+        assertThat(counters.modelQuestions()).isEqualTo(model.asked.size());
+        assertThat(counters.encodedContexts()).isEqualTo(7);
+        assertThat(model.encodes).as("each chunk of 3 contexts encoded once").isEqualTo(3);
+        // one model call per round that had model work: never more calls than rounds
+        assertThat(counters.modelCalls()).isPositive().isLessThanOrEqualTo(counters.rounds());
+        assertThat(counters.overseerDecisions()).isGreaterThan(questions);
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void shouldStayRightAtDepthTwoWithMoreDecisions(String name) {
+        Task task = Tasks.byName(name);
+        Questions qs = Questions.sample(task, 4, 10, 0, new Rng(6));
+        Counters one = new Counters();
+        Counters two = new Counters();
+        List<List<Transcript>> d1 = new Amplifier(task, new TruthModel(task, qs.contexts(), 4), one, 0)
+                .amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 1, new Rng(1), false);
+        List<List<Transcript>> d2 = new Amplifier(task, new TruthModel(task, qs.contexts(), 4), two, 0)
+                .amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 2, new Rng(1), false);
+        for (int c = 0; c < qs.contexts().size(); c++) {
+            for (int i = 0; i < qs.questions().get(c).size(); i++) {
+                assertThat(task.isCorrect(qs.contexts().get(c), qs.questions().get(c).get(i),
+                        d2.get(c).get(i).answer())).isTrue();
+            }
+        }
+        assertThat(d1).hasSameSizeAs(d2);
+        assertThat(two.overseerDecisions()).isGreaterThan(one.overseerDecisions());
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
+    void shouldGoWrongSometimesWhenEverySubanswerIsCorrupted(String name) {
+        Task task = Tasks.byName(name);
+        Questions qs = Questions.sample(task, 5, 12, 0, new Rng(8));
+        List<List<Transcript>> ts = new Amplifier(task, new TruthModel(task, qs.contexts(), 5), new Counters(), 1)
+                .amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 1, new Rng(2), false);
+        long wrong = 0;
+        for (int c = 0; c < qs.contexts().size(); c++) {
+            for (int i = 0; i < qs.questions().get(c).size(); i++) {
+                wrong += task.isCorrect(qs.contexts().get(c), qs.questions().get(c).get(i),
+                        ts.get(c).get(i).answer()) ? 0 : 1;
+            }
+        }
+        assertThat(wrong).isPositive();
+    }
+}
