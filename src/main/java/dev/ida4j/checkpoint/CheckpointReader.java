@@ -114,7 +114,8 @@ final class CheckpointReader {
         } catch (IOException e) {
             String message = String.valueOf(e.getMessage());
             String prefix = file + ": "; // SafeTensorsException messages already name the file
-            throw new CheckpointException(file, message.startsWith(prefix) ? message.substring(prefix.length()) : message, e);
+            String problem = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+            throw new CheckpointException(file, problem, e);
         }
     }
 

@@ -62,7 +62,8 @@ public final class Checkpoints {
     /**
      * Verifies the checkpoint in {@code checkpointDir} and fills {@code into} (file key to tensors, named as saved;
      * a subset of the files is fine, but every tensor of a requested file must be asked for). Returns the state
-     * passed to save. Nothing is written to any tensor unless every check passed.
+     * passed to save. Nothing is written to any tensor unless every check passed, so the requested files are held
+     * in host memory while they are verified.
      */
     public JsonNode load(Path checkpointDir, Map<String, List<Tensor>> into) throws CheckpointException {
         return reader.load(checkpointDir, into);

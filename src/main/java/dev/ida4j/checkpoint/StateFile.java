@@ -79,7 +79,8 @@ record StateFile(long step, SequencedMap<String, FileRecord> files, JsonNode sta
 
     static StateFile decode(Path file, byte[] bytes) throws CheckpointException {
         if (bytes.length <= HEX_END || !Arrays.equals(bytes, 0, PREFIX.length, PREFIX, 0, PREFIX.length)) {
-            throw new CheckpointException(file, "does not start with {\"crc32c\":\"…: damaged, or not a checkpoint's state");
+            throw new CheckpointException(file, "does not start with {\"crc32c\":\"…: damaged, or not a"
+                    + " checkpoint's state");
         }
         String recorded = new String(bytes, PREFIX.length, 8, StandardCharsets.ISO_8859_1);
         OptionalInt expected = Crc.parse(recorded);

@@ -1,2 +1,5 @@
-/** Files in and out of the engine: safetensors tensor files (reference fixtures, model checkpoints), read strictly. */
+/**
+ * Files in and out of the engine: safetensors tensor files (reference fixtures, checkpoint tensors), read strictly,
+ * and a run's {@code metrics.jsonl} log.
+ */
 package dev.ida4j.io;
