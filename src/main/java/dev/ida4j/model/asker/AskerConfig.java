@@ -132,11 +132,10 @@ public record AskerConfig(int vocab, int qLen, int aLen, int slots, int channels
                     .add(h + "attn.proj.weight", c, c).add(h + "attn.proj.bias", c)
                     .add(h + "ln1.weight", c).add(h + "ln1.bias", c)
                     .add(h + "mlp.fc.weight", 4 * c, c).add(h + "mlp.fc.bias", 4 * c)
-                    .add(h + "mlp.proj.weight", c, 4 * c).add(h + "mlp.proj.bias", c)
+                    .add(h + "mlp.proj.weight", c, 4 * c)
+                    // post-LN: BatchNorm's shift replaces the projection's bias (which it would cancel)
+                    .add(h + (postLn ? "bn.bias" : "mlp.proj.bias"), c)
                     .add(h + "ln2.weight", c).add(h + "ln2.bias", c);
-            if (postLn) {
-                b.add(h + "bn.bias", c);
-            }
         }
         if (!postLn) {
             b.add("lnf.weight", c).add("lnf.bias", c);

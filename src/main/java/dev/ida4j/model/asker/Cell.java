@@ -86,7 +86,7 @@ final class Cell {
         fcw = params.get(h + "mlp.fc.weight");
         fcb = params.get(h + "mlp.fc.bias");
         mlpw = params.get(h + "mlp.proj.weight");
-        mlpb = params.get(h + "mlp.proj.bias");
+        mlpb = postLn ? null : params.get(h + "mlp.proj.bias");
         ln2w = params.get(h + "ln2.weight");
         ln2b = params.get(h + "ln2.bias");
         dprojw = grads.get(h + "attn.proj.weight");
@@ -96,7 +96,7 @@ final class Cell {
         dfcw = grads.get(h + "mlp.fc.weight");
         dfcb = grads.get(h + "mlp.fc.bias");
         dmlpw = grads.get(h + "mlp.proj.weight");
-        dmlpb = grads.get(h + "mlp.proj.bias");
+        dmlpb = postLn ? null : grads.get(h + "mlp.proj.bias");
         dln2w = grads.get(h + "ln2.weight");
         dln2b = grads.get(h + "ln2.bias");
         bnb = postLn ? params.get(h + "bn.bias") : null;
