@@ -87,7 +87,7 @@ public final class IdaLoop implements AutoCloseable {
         this.answerRng = root.split();
         this.trainRng = root.split();
         this.evalRng = root.split();
-        this.batch = new TrainingBatch(cfg.trainContexts(), facts, questions, task.factLength(),
+        this.batch = new TrainingBatch(facts, questions, task.factLength(),
                 task.questionLength(), task.answerLength());
         this.xBuffer = new RecordBuffer(cfg.bufferContexts(), batch.recordLength());
         this.curriculum = new Curriculum(cfg.startSize(), cfg.size(), cfg.promoteAt(), 100, cfg.promoteMinBatches());

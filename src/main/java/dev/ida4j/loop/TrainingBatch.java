@@ -19,25 +19,21 @@ public final class TrainingBatch {
     private final int w;
     private final int lq;
     private final int la;
-    // the batch, (b, f, W), (b, q, Lq), (b, q, La), (b, q): sized for the largest batch, filled to b·f and b·q
-    final int[] factTokens;
-    final int[] questionTokens;
-    final int[] answerTokens;
-    final float[] questionMask;
+    // the batch, exactly (b, f, W), (b, q, Lq), (b, q, La), (b, q): reallocated when f or q change
+    private int[] factTokens = new int[0];
+    private int[] questionTokens = new int[0];
+    private int[] answerTokens = new int[0];
+    private float[] questionMask = new float[0];
     int contexts;
     int facts;
     int questions;
 
-    public TrainingBatch(int maxContexts, int maxFacts, int maxQuestions, int w, int lq, int la) {
+    public TrainingBatch(int maxFacts, int maxQuestions, int w, int lq, int la) {
         this.maxFacts = maxFacts;
         this.maxQuestions = maxQuestions;
         this.w = w;
         this.lq = lq;
         this.la = la;
-        this.factTokens = new int[maxContexts * maxFacts * w];
-        this.questionTokens = new int[maxContexts * maxQuestions * lq];
-        this.answerTokens = new int[maxContexts * maxQuestions * la];
-        this.questionMask = new float[maxContexts * maxQuestions];
     }
 
     public int recordLength() {
@@ -78,10 +74,13 @@ public final class TrainingBatch {
             questions = Math.max(questions, data[offsets[c] + 1]);
         }
         this.contexts = contexts;
-        Arrays.fill(factTokens, 0, contexts * facts * w, 0);
-        Arrays.fill(questionTokens, 0, contexts * questions * lq, 0);
-        Arrays.fill(answerTokens, 0, contexts * questions * la, 0);
-        Arrays.fill(questionMask, 0, contexts * questions, 0f);
+        factTokens = zeroed(factTokens, contexts * facts * w);
+        questionTokens = zeroed(questionTokens, contexts * questions * lq);
+        answerTokens = zeroed(answerTokens, contexts * questions * la);
+        if (questionMask.length != contexts * questions) {
+            questionMask = new float[contexts * questions];
+        }
+        Arrays.fill(questionMask, 0f);
         for (int c = 0; c < contexts; c++) {
             int at = offsets[c];
             int nf = data[at];
@@ -92,6 +91,14 @@ public final class TrainingBatch {
             System.arraycopy(data, qAt + maxQuestions * lq, answerTokens, c * questions * la, nq * la);
             Arrays.fill(questionMask, c * questions, c * questions + nq, 1f);
         }
+    }
+
+    private static int[] zeroed(int[] a, int n) {
+        if (a.length != n) {
+            return new int[n];
+        }
+        Arrays.fill(a, 0);
+        return a;
     }
 
     public int contexts() {

@@ -455,6 +455,16 @@ public final class Asker implements AutoCloseable {
 
     // ---- accessors ---------------------------------------------------------------------------------------------
 
+    /** The state of the generator of dropout seeds, for a checkpoint. */
+    public long[] dropoutState() {
+        return dropoutRng.state();
+    }
+
+    /** Puts back a {@link #dropoutState()}, so a resumed run draws the same dropout masks. */
+    public void restoreDropoutState(long[] state) {
+        dropoutRng.restore(state);
+    }
+
     public AskerConfig config() {
         return cfg;
     }
