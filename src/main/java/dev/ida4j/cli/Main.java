@@ -1,5 +1,6 @@
 package dev.ida4j.cli;
 
+import dev.ida4j.checkpoint.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,12 @@ public final class Main {
             if (ex instanceof UsageException) {
                 cmd.getErr().println("ida4j: " + ex.getMessage());
                 return 2;
+            }
+            if (ex instanceof CheckpointException || ex.getCause() instanceof CheckpointException) {
+                // a refused checkpoint is a finding about the user's files, not a bug: one line naming the file
+                Throwable refusal = ex instanceof CheckpointException ? ex : ex.getCause();
+                cmd.getErr().println("ida4j: " + refusal.getMessage());
+                return 1;
             }
             cmd.getErr().println("ida4j: " + ex);
             ex.printStackTrace(cmd.getErr());

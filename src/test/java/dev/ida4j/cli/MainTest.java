@@ -54,21 +54,12 @@ class MainTest {
     }
 
     @Test
-    void shouldTrainAndReportAccuracy() {
-        int code = Main.run("train", "--steps", "4", "--log-every", "2", "--digits", "3", "--channels", "16",
-                "--layers", "1", "--heads", "2", "--batch", "4");
-        assertThat(code).isZero();
-        assertThat(out()).contains("step 2: loss").contains("step 4: loss").contains("done: 4 steps");
-    }
-
-    @Test
     void shouldExitWithTwoAndOneLineOnBadUsage() {
         assertThat(Main.run("bench", "step", "--preset", "nope")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown preset 'nope'").doesNotContain("\tat ");
         assertThat(Main.run("bench", "gemm", "--device", "cuda")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no CUDA backend");
         assertThat(Main.run("bench", "gemm", "--m", "x")).isEqualTo(2);
-        assertThat(Main.run("train", "--channels", "10", "--heads", "4")).isEqualTo(2);
         assertThat(Main.run("frobnicate")).isEqualTo(2);
     }
 }
