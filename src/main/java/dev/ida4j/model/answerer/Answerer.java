@@ -31,6 +31,12 @@ import java.util.random.RandomGenerator;
  *
  * <p>The question mask is the caller's choice: 0 removes a question from the loss and the accuracy (padding); the
  * reference instead trains blank questions towards the answer "?" (token 0), which is mask 1 with all-zero targets.
+ *
+ * <p>Deviations from the reference code: dropout masks are drawn per element, not shared across positions; the
+ * mixture is taken in probability space with a floor ({@link Backend#MIXTURE_FLOOR}) rather than by log-sum-exp;
+ * the answer prefix is added to the question vector through its own linear map instead of concatenated (the same
+ * function class); BatchNorm statistics include blank facts and padding questions, as the reference's do; BatchNorm
+ * eps 1e-5; the decoder MLPs' hidden width is mlpMultiplier·C (the reference's is not pinned down).
  */
 public final class Answerer implements AutoCloseable {
     private final Backend backend;
@@ -263,7 +269,10 @@ public final class Answerer implements AutoCloseable {
 
     // ---- inference ----------------------------------------------------------------------------------------------
 
-    /** Encodes b contexts of f facts (factTokens b·f·W) once, in evaluation mode, for any number of {@link #answer}s. */
+    /**
+     * Encodes b contexts of f facts (factTokens b·f·W) once, in evaluation mode, for any number of {@link #answer}
+     * calls. A later {@link #setBatch} or {@link #forward} overwrites the encoding.
+     */
     public void encode(int b, int f, int[] factTokens) {
         Dims d = new Dims(b, f, 1);
         checkDims("encode", d);

@@ -19,8 +19,9 @@ import java.util.function.Function;
  *
  * attn = multi-head attention with q, k, v and output linears; mlp = fc(C→H), ReLU, proj(H→C); BN = BatchNorm
  * with a constant unit scale and a learned shift (which replaces proj's bias). For self-attention in pre-LN mode the
- * keys come from LN1(x). Activations live in the model's {@link Workspace} under this cell's prefix; gradient
- * scratch is shared by the cells of one stack.
+ * keys come from LN1(x). Dropout (training only) draws its mask per element, where the reference shares one mask
+ * across positions. Activations live in the model's {@link Workspace} under this cell's prefix; gradient scratch is
+ * shared by the cells of one stack.
  */
 final class Cell {
     private final Backend backend;
@@ -140,7 +141,8 @@ final class Cell {
                 .add(p + "h", rowsH).add(p + "hr", rowsH).add(p + "m", rows)
                 .add(p + "md", rows).add(p + "mask2", rows).add(p + "out", rows);
         if (!cfg.preLayerNorm()) {
-            ws.add(p + "mb", rows).add(p + "r2", rows).add(p + "bn.mean", d -> new int[] {c}).add(p + "bn.rstd", d -> new int[] {c})
+            ws.add(p + "mb", rows).add(p + "r2", rows)
+                    .add(p + "bn.mean", d -> new int[] {c}).add(p + "bn.rstd", d -> new int[] {c})
                     .add(p + "out.mean", rows1).add(p + "out.rstd", rows1);
         }
     }
@@ -239,7 +241,8 @@ final class Cell {
         int n = d.b() * (self ? d.f() : d.q());
         long nc = (long) n * c;
         Tensor dr2 = zero(acts.get(gr));
-        backend.layerNormBackward(dr2, dln2w, dln2b, dout, acts.get(r2), ln2w, acts.get(outMean), acts.get(outRstd), n, c);
+        backend.layerNormBackward(dr2, dln2w, dln2b, dout, acts.get(r2), ln2w, acts.get(outMean), acts.get(outRstd),
+                n, c);
         Tensor dy = zero(acts.get(gy));
         backend.residualBackward(dy, null, dr2, nc);
         Tensor dmb = undrop(acts.get(gdrop), dr2, acts.get(mask2), nc);
