@@ -166,9 +166,9 @@ final class Cell {
 
     /**
      * out = cell(x, ctx): x(b, t, C); ctx(b, f, C) the fact states, ignored for self-attention; keyMask(b, f).
-     * Dropout runs only when {@code training} and p > 0, with masks drawn from seed1 and seed2.
+     * Dropout runs only when the mode has it and p > 0, with masks drawn from seed1 and seed2.
      */
-    void forward(Map<String, Tensor> acts, Dims d, Tensor x, Tensor ctx, Tensor keyMask, boolean training,
+    void forward(Map<String, Tensor> acts, Dims d, Tensor x, Tensor ctx, Tensor keyMask, Mode mode,
                  long seed1, long seed2) {
         int c = cfg.channels();
         int hid = cfg.hidden();
@@ -176,7 +176,7 @@ final class Cell {
         int n = d.b() * t;
         int nk = d.nf();
         float p = cfg.dropout();
-        dropped = training && p > 0;
+        dropped = mode.dropout() && p > 0;
         Tensor qin = x;
         if (pre) {
             qin = acts.get(xn);
@@ -202,7 +202,7 @@ final class Cell {
         if (!pre) {
             mlpOut = acts.get(mb);
             backend.batchNormForward(mlpOut, acts.get(bnMean), acts.get(bnRstd), runMean, runVar, acts.get(m), ones,
-                    projb, AnswererConfig.BN_MOMENTUM, AnswererConfig.BN_EPS, training, n, c);
+                    projb, mode.momentum(), AnswererConfig.BN_EPS, mode.batchStatistics(), n, c);
         }
         branch = dropout(acts.get(md), acts.get(mask2), mlpOut, seed2, (long) n * c);
         if (pre) {
