@@ -449,6 +449,11 @@ public final class Asker implements AutoCloseable {
         return inputs;
     }
 
+    /** The device targets (N, S): transcript token i at position i, 0 at the last position. */
+    Tensor targets() {
+        return targets;
+    }
+
     MemorySegment hostLogp() {
         return hostLogp;
     }
