@@ -143,6 +143,11 @@ final class Head {
         return logp;
     }
 
+    /** Mixture weights (copy, generate) of the last {@link #forward}, (R, 2) at capacity. */
+    Tensor mix() {
+        return mix;
+    }
+
     /** One position's log-probabilities from the last {@link #step}, (N, V) at capacity. */
     Tensor stepLogp() {
         return sLogp;

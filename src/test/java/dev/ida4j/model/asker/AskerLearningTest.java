@@ -7,6 +7,7 @@ import dev.ida4j.backend.CheckedBackend;
 import dev.ida4j.backend.cpu.CpuBackend;
 import dev.ida4j.optim.AdamW;
 import dev.ida4j.random.Rng;
+import dev.ida4j.tensor.Tensor;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,19 @@ class AskerLearningTest {
             assertThat(e.loss()).isLessThan(first / 20);
             assertThat(e.subquestionAccuracy()).isGreaterThanOrEqualTo(0.99);
             assertThat(e.answerAccuracy()).isGreaterThanOrEqualTo(0.99);
+            // the gate chose the pointer for copied names and the generator for the constants 1 and 2
+            Tensor mix = model.outputHead().mix(); // (n·S, 2): (copy, generate)
+            int s = CFG.positions();
+            double copied = 0;
+            double constant = 0;
+            for (int b = 0; b < 32; b++) {
+                copied += mix.get(2L * (b * s + CFG.answerStart()))
+                        + mix.get(2L * (b * s + CFG.subquestionStart(0) + 1));
+                constant += mix.get(2L * (b * s + CFG.subquestionStart(0)))
+                        + mix.get(2L * (b * s + CFG.subquestionStart(1)));
+            }
+            assertThat(copied / 64).as("copy weight where a name is copied").isGreaterThan(0.5);
+            assertThat(constant / 64).as("copy weight where a constant is written").isLessThan(0.5);
             // the amplifier's protocol: generate, receive the subanswer, generate, ..., answer
             int[] run = new int[heldOut.length];
             for (int b = 0; b < 32; b++) {
