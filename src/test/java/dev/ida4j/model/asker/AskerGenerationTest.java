@@ -76,6 +76,15 @@ class AskerGenerationTest {
                     }
                 }
             }
+            // a whole transcript from position 0 (a one-position prefix)
+            int[] whole = cached.clone();
+            int[] wholeUncached = cached.clone();
+            model.generate(n, whole, 0, t, null);
+            for (int p = 0; p < t; p++) {
+                model.generate(n, wholeUncached, p, 1, null);
+            }
+            assertThat(whole).isEqualTo(wholeUncached);
+            assertStepMatchesFullForward(model, whole, n, t - 1);
             // sampling: reproducible from the seed, tokens in the vocabulary
             int[] s1 = cached.clone();
             int[] s2 = cached.clone();

@@ -34,7 +34,7 @@ class AskerLearningTest {
             model.initialize(9);
             int[] heldOut = transcripts(r, 32);
             float first = model.loss(32, heldOut);
-            for (int step = 0; step < 80; step++) {
+            for (int step = 0; step < 60; step++) {
                 model.setBatch(32, transcripts(r, 32));
                 model.trainStep(opt);
             }
