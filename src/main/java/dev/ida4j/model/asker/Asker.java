@@ -235,7 +235,7 @@ public final class Asker implements AutoCloseable {
             upload(n, batch);
             batchOnDevice = true;
         }
-        Tensor h = forward(n, training);
+        Tensor h = forward(n, s, types, training);
         float loss = loss(n);
         backend.fill(grads.all(), 0f);
         backward(n, h);
@@ -259,7 +259,7 @@ public final class Asker implements AutoCloseable {
         checkTranscripts("evaluate", n, transcripts, t);
         upload(n, transcripts);
         batchOnDevice = false;
-        forward(n, false);
+        forward(n, s, types, false);
         float loss = loss(n);
         Tensor logp = head(head.logp(), (long) n * s * v);
         backend.copyOut(hostLogp, logp);
@@ -338,20 +338,28 @@ public final class Asker implements AutoCloseable {
         backend.copyIn(head(targets, (long) n * s), hostInts);
     }
 
-    /** Runs the body and head over the uploaded inputs; returns the final hidden states h (R, C). */
+    /** The full forward over all S positions of the uploaded inputs; returns h (n·S, C). */
     Tensor forward(int n, boolean train) {
-        int r = n * s;
+        return forward(n, s, types, train);
+    }
+
+    /**
+     * Runs the body and head over the first {@code len} positions of n transcripts, packed (n, len): input tokens
+     * from {@link #inputs()}, token types from {@code typeIds}; returns the final hidden states h (n·len, C).
+     */
+    Tensor forward(int n, int len, Tensor typeIds, boolean train) {
+        int r = n * len;
         long rc = (long) r * c;
         Tensor in = head(inputs, r);
-        backend.embeddingForward(head(e1, rc), in, params.get("wte"), params.get("wpe"), n, s, c);
-        backend.embeddingForward(head(e2, rc), head(types, r), params.get("wtype"), null, n, s, c);
+        backend.embeddingForward(head(e1, rc), in, params.get("wte"), params.get("wpe"), n, len, c);
+        backend.embeddingForward(head(e2, rc), head(typeIds, r), params.get("wtype"), null, n, len, c);
         backend.residualForward(head(x0, rc), head(e1, rc), head(e2, rc), rc);
         float momentum = train && cfg.postLn() ? bnMomentum() : 0f;
         Tensor x = x0;
         for (Cell cell : cells) {
             long seed1 = train ? dropoutRng.nextLong() : 0;
             long seed2 = train ? dropoutRng.nextLong() : 0;
-            cell.forward(n, x, train, seed1, seed2, momentum);
+            cell.forward(n, len, x, train, seed1, seed2, momentum);
             x = cell.out();
         }
         if (!cfg.postLn()) {
@@ -359,7 +367,7 @@ public final class Asker implements AutoCloseable {
                     params.get("lnf.weight"), params.get("lnf.bias"), r, c);
             x = lnf;
         }
-        head.forward(n, x, in);
+        head.forward(n, len, x, in);
         return x;
     }
 
@@ -447,6 +455,11 @@ public final class Asker implements AutoCloseable {
 
     Tensor inputs() {
         return inputs;
+    }
+
+    /** The device targets (N, S): transcript token i at position i, 0 at the last position. */
+    Tensor targets() {
+        return targets;
     }
 
     MemorySegment hostLogp() {

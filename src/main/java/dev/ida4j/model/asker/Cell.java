@@ -49,8 +49,8 @@ final class Cell {
     private final Tensor bn, bnMean, bnRstd;        // post-LN: BN(mlp) (R, C), (C), (C)
     private final Tensor mask2, drop2, res2;        // (R, C) dropout mask, dropped, mid + drop2
     private final Tensor out, meanD, rstdD;         // post-LN: LN2(res2) (R, C), (R), (R); pre-LN: out = res2
-    // incremental-decoding cache: rows b·S + j hold position j of transcript b, the last row is a sink
-    private final Tensor kCache, vCache;            // (N·S + 1, C)
+    // incremental-decoding cache: row b·S + j holds position j of transcript b
+    private final Tensor kCache, vCache;            // (N·S, C)
 
     Cell(Backend backend, AskerConfig cfg, int layer, TensorSet params, TensorSet grads, TensorSet buffers,
          TensorArena arena, int capacity, Scratch scratch) {
@@ -114,7 +114,7 @@ final class Cell {
                 .add("bn", r, c).add("bnMean", c).add("bnRstd", c)
                 .add("mask2", r, c).add("drop2", r, c).add("res2", r, c)
                 .add("out", r, c).add("meanD", r).add("rstdD", r)
-                .add("kCache", r + 1, c).add("vCache", r + 1, c)
+                .add("kCache", r, c).add("vCache", r, c)
                 .build());
         lnA = a.get("lnA");
         meanA = a.get("meanA");
@@ -156,13 +156,13 @@ final class Cell {
     }
 
     /**
-     * Forward over n transcripts. {@code input} (R, C) must stay unchanged until {@link #backward}. In training mode
-     * dropout draws its masks from the two seeds and BatchNorm uses (and updates with {@code bnMomentum}) batch
-     * statistics.
+     * Forward over the first {@code len} positions (S for training; a prefix when decoding) of n transcripts, rows
+     * (n, len, C) packed. {@code input} must stay unchanged until {@link #backward}. In training mode dropout draws
+     * its masks from the two seeds and BatchNorm uses (and updates with {@code bnMomentum}) batch statistics.
      */
-    void forward(int n, Tensor input, boolean training, long seed1, long seed2, float bnMomentum) {
+    void forward(int n, int len, Tensor input, boolean training, long seed1, long seed2, float bnMomentum) {
         x = input;
-        int r = n * s;
+        int r = n * len;
         long rc = (long) r * c;
         boolean drop = training && dropout > 0;
         Tensor xr = head(x, rc);
@@ -174,8 +174,8 @@ final class Cell {
         backend.linearForward(head(q, rc), a, wq, bq, r, c, c);
         backend.linearForward(head(k, rc), a, wk, bk, r, c, c);
         backend.linearForward(head(v, rc), a, wv, bv, r, c, c);
-        backend.attentionForward(head(atty, rc), head(att, (long) n * nh * s * s), head(q, rc), head(k, rc),
-                head(v, rc), null, n, s, s, nh, c / nh, true);
+        backend.attentionForward(head(atty, rc), head(att, (long) n * nh * len * len), head(q, rc), head(k, rc),
+                head(v, rc), null, n, len, len, nh, c / nh, true);
         backend.linearForward(head(proj, rc), head(atty, rc), projw, projb, r, c, c);
         Tensor d1 = head(proj, rc);
         if (drop) {
@@ -212,7 +212,7 @@ final class Cell {
     }
 
     /**
-     * Backward of the last training {@link #forward}: accumulates parameter gradients and adds dL/d input into
+     * Backward of the last training {@link #forward} (over all S positions): accumulates parameter gradients and adds dL/d input into
      * {@code dx} (R, C), given dL/d output {@code dout} (R, C). Uses (and clobbers) the shared scratch.
      */
     void backward(int n, Tensor dx, Tensor dout, boolean training) {
@@ -298,16 +298,15 @@ final class Cell {
     // ---- incremental decoding ----------------------------------------------------------------------------------
 
     /**
-     * Fills the cache with the keys and values of the last (eval) {@link #forward}: {@code ids} (n, S) names each
-     * row's cache row, b·S + j for positions to keep and the sink row N·S for the rest. Zeroes the cache first
-     * (the scatter accumulates).
+     * Fills the cache with the keys and values of the last (eval) {@link #forward} over {@code len} positions:
+     * {@code ids} (n, len) names each row's cache row, b·S + j. Zeroes the cache first (the scatter accumulates).
      */
-    void prefill(int n, Tensor ids) {
-        long rc = (long) n * s * c;
+    void prefill(int n, int len, Tensor ids) {
+        long rc = (long) n * len * c;
         backend.fill(kCache, 0f);
         backend.fill(vCache, 0f);
-        backend.embeddingBackward(kCache, null, head(k, rc), ids, n, s, c);
-        backend.embeddingBackward(vCache, null, head(v, rc), ids, n, s, c);
+        backend.embeddingBackward(kCache, null, head(k, rc), ids, n, len, c);
+        backend.embeddingBackward(vCache, null, head(v, rc), ids, n, len, c);
     }
 
     /**

@@ -11,29 +11,34 @@ import dev.ida4j.tensor.TensorSet;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.IntBinaryOperator;
 import java.util.random.RandomGenerator;
 
 /**
- * Incremental decoding for {@link Asker#generate}. Scope of the cache: one call. The call runs one eval-mode full
- * forward over the transcript so far (its first new token comes from that forward's position {@code from}), copies
- * every layer's keys and values of positions ≤ from into per-layer caches (and the copy head's keys and one-hot
- * values), then produces each further token with one position per layer: its key/value appended to the cache, one
- * query against the cached positions. Every other part of a cell is row-wise in eval mode (LayerNorm, BatchNorm on
- * running statistics, no dropout), so the step equals the full forward at that position up to float rounding.
+ * Incremental decoding for {@link Asker#generate}. Scope of the cache: one call. The call runs one eval-mode forward
+ * over the prefix, positions 0..from (packed (n, from + 1), so an early round costs less than a late one); its
+ * position {@code from} gives the first new token. It copies every layer's keys and values of the prefix into
+ * per-layer caches (and the copy head's keys and one-hot values), then produces each further token with one
+ * position per layer: its key/value appended to the cache, one query against the cached positions (a key mask hides
+ * the rest). Every other part of a cell is row-wise in eval mode (LayerNorm, BatchNorm on running statistics, no
+ * dropout), so a step equals the full forward at that position up to float rounding.
  *
- * <p>Caches are (N·S + 1, ·) tables written by scatter ({@link Backend#embeddingBackward} into zeroed rows): row
- * b·S + j holds position j of transcript b; row N·S is a sink for the positions a prefill must not keep.
+ * <p>Nothing is kept between calls: the parameters may change between rounds (training, a checkpoint, a teacher
+ * copy) and the cache cannot see that, so each call pays one prefix forward and is always exact.
+ *
+ * <p>Caches are (N·S, ·) tables written by scatter ({@link Backend#embeddingBackward} into zeroed rows): row
+ * b·S + j holds position j of transcript b, so a step's key lands in place without a strided copy op.
  */
 final class Decoder {
     private final Asker asker;
     private final Backend backend;
     private final AskerConfig cfg;
-    private final int capacity;
     private final int s;
     private final int t;
     private final int c;
     private final int v;
-    private final Tensor ids;        // (N, S) I32 prefill cache rows
+    private final Tensor ids;        // (N, S) I32 prefill cache rows, packed (n, from + 1)
+    private final Tensor types;      // (N, S) I32 prefix token types, packed (n, from + 1)
     private final Tensor stepIds;    // (N, 1) I32 this position's cache rows
     private final Tensor stepTokens; // (N, 1) I32 this position's input tokens
     private final Tensor stepTypes;  // (N, 1) I32 this position's token type
@@ -46,12 +51,12 @@ final class Decoder {
         this.asker = asker;
         this.backend = backend;
         this.cfg = cfg;
-        this.capacity = capacity;
         this.s = cfg.positions();
         this.t = cfg.transcriptLength();
         this.c = cfg.channels();
         this.v = cfg.vocab();
         ids = arena.allocate("asker.decode.ids", DType.I32, capacity, s);
+        types = arena.allocate("asker.decode.types", DType.I32, capacity, s);
         stepIds = arena.allocate("asker.decode.stepIds", DType.I32, capacity, 1);
         stepTokens = arena.allocate("asker.decode.stepTokens", DType.I32, capacity, 1);
         stepTypes = arena.allocate("asker.decode.stepTypes", DType.I32, capacity, 1);
@@ -72,13 +77,20 @@ final class Decoder {
     }
 
     void generate(int n, int[] tokens, int from, int count, RandomGenerator rng) {
-        asker.upload(n, tokens);
-        asker.forward(n, false);
-        prefill(n, from);
+        int len = from + 1;
+        upload(asker.inputs(), n, len, (b, j) -> j == 0 ? 0 : tokens[b * t + j - 1]);
+        upload(types, n, len, (b, j) -> cfg.typeOf(j).ordinal());
+        asker.forward(n, len, types, false);
+        upload(ids, n, len, (b, j) -> b * s + j);
+        Tensor rows = head(ids, (long) n * len);
+        for (Cell cell : asker.cells()) {
+            cell.prefill(n, len, rows);
+        }
+        asker.outputHead().prefill(n, len, rows);
         MemorySegment logp = asker.hostLogp();
-        Tensor full = asker.outputHead().logp();
+        Tensor prefix = asker.outputHead().logp();
         for (int b = 0; b < n; b++) {
-            backend.copyOut(logp, Views.row(full, b * s + from, v));
+            backend.copyOut(logp, Views.row(prefix, b * len + from, v));
             tokens[b * t + from] = choose(logp, rng);
         }
         for (int p = from + 1; p < from + count; p++) {
@@ -90,26 +102,11 @@ final class Decoder {
         }
     }
 
-    /** Caches positions 0..from of the last forward; the rest go to the sink row N·S. */
-    private void prefill(int n, int from) {
-        for (int b = 0; b < n; b++) {
-            for (int j = 0; j < s; j++) {
-                hostInts.setAtIndex(ValueLayout.JAVA_INT, (long) b * s + j, j <= from ? b * s + j : capacity * s);
-            }
-        }
-        Tensor rows = head(ids, (long) n * s);
-        backend.copyIn(rows, hostInts);
-        for (Cell cell : asker.cells()) {
-            cell.prefill(n, rows);
-        }
-        asker.outputHead().prefill(n, rows);
-    }
-
     /** Position p for n transcripts: input token transcript[p - 1], output logp (n, V) in the head's step buffer. */
     private void step(int n, int[] tokens, int p) {
-        upload(stepTokens, n, b -> tokens[b * t + p - 1]);
-        upload(stepTypes, n, b -> cfg.typeOf(p).ordinal());
-        upload(stepIds, n, b -> b * s + p);
+        upload(stepTokens, n, 1, (b, j) -> tokens[b * t + p - 1]);
+        upload(stepTypes, n, 1, (b, j) -> cfg.typeOf(p).ordinal());
+        upload(stepIds, n, 1, (b, j) -> b * s + p);
         for (int b = 0; b < n; b++) {
             for (int j = 0; j < s; j++) {
                 hostFloats.setAtIndex(ValueLayout.JAVA_FLOAT, (long) b * s + j, j <= p ? 1f : 0f);
@@ -140,11 +137,14 @@ final class Decoder {
         asker.outputHead().step(n, x, tok, rowIds, mask);
     }
 
-    private void upload(Tensor dst, int n, java.util.function.IntUnaryOperator value) {
+    /** An int of each (transcript b, position j) for n transcripts × len positions, packed, into {@code dst}. */
+    private void upload(Tensor dst, int n, int len, IntBinaryOperator value) {
         for (int b = 0; b < n; b++) {
-            hostInts.setAtIndex(ValueLayout.JAVA_INT, b, value.applyAsInt(b));
+            for (int j = 0; j < len; j++) {
+                hostInts.setAtIndex(ValueLayout.JAVA_INT, (long) b * len + j, value.applyAsInt(b, j));
+            }
         }
-        backend.copyIn(head(dst, n), hostInts);
+        backend.copyIn(head(dst, (long) n * len), hostInts);
     }
 
     /** The argmax of log-probabilities (V) when {@code rng} is null, else a draw from their normalised exp. */

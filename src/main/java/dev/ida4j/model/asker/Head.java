@@ -40,8 +40,8 @@ final class Head {
     private final Tensor logp, mix, gen;             // (R, V), (R, 2), (R, V)
     // gradients of activations
     private final Tensor dcq, dck, dcopy, df, dfr, dgenLogits, dm, dmr, dmixLogits;
-    // incremental decoding: caches (N·S + 1 rows, the last a sink) and one position's activations (N rows)
-    private final Tensor kCache, vCache;                           // (N·S + 1, V)
+    // incremental decoding: caches (row b·S + j: position j of transcript b) and one position's activations
+    private final Tensor kCache, vCache;                           // (N·S, V)
     private final Tensor sq, sk, sOnehot, sAtt, sCopy, sf, sfr, sGen, sm, smr, sMix, sLogp, sMixP, sGenP;
 
     Head(Backend backend, AskerConfig cfg, TensorSet params, TensorSet grads, TensorArena arena, int capacity) {
@@ -84,7 +84,7 @@ final class Head {
                 .add("logp", r, v).add("mix", r, 2).add("gen", r, v)
                 .add("dcq", r, v).add("dck", r, v).add("dcopy", r, v).add("df", r, c).add("dfr", r, c)
                 .add("dgenLogits", r, v).add("dm", r, g).add("dmr", r, g).add("dmixLogits", r, 2)
-                .add("kCache", r + 1, v).add("vCache", r + 1, v)
+                .add("kCache", r, v).add("vCache", r, v)
                 .add("sq", n, v).add("sk", n, v).add("sOnehot", n, v).add("sAtt", n, 1, 1, s).add("sCopy", n, v)
                 .add("sf", n, c).add("sfr", n, c).add("sGen", n, v).add("sm", n, g).add("smr", n, g)
                 .add("sMix", n, 2).add("sLogp", n, v).add("sMixP", n, 2).add("sGenP", n, v)
@@ -143,23 +143,31 @@ final class Head {
         return logp;
     }
 
+    /** Mixture weights (copy, generate) of the last {@link #forward}, (R, 2) at capacity. */
+    Tensor mix() {
+        return mix;
+    }
+
     /** One position's log-probabilities from the last {@link #step}, (N, V) at capacity. */
     Tensor stepLogp() {
         return sLogp;
     }
 
-    /** logp (n·S, V) from the hidden states {@code h} (R, C) and the input tokens {@code tokens} (n, S). */
-    void forward(int n, Tensor h, Tensor tokens) {
-        int r = n * s;
+    /**
+     * logp (n·len, V) from the hidden states {@code h} (n·len, C) and the input tokens {@code tokens} (n, len), for
+     * the first {@code len} positions (S for training, a prefix when decoding), packed.
+     */
+    void forward(int n, int len, Tensor h, Tensor tokens) {
+        int r = n * len;
         long rv = (long) r * v;
         long rc = (long) r * c;
         long rg = (long) r * g;
         Tensor hr = head(h, rc);
         backend.linearForward(head(cq, rv), hr, qw, qb, r, c, v);
         backend.linearForward(head(ck, rv), hr, kw, kb, r, c, v);
-        backend.embeddingForward(head(onehot, rv), head(tokens, r), eye, null, n, s, v);
-        backend.attentionForward(head(copy, rv), head(att, (long) n * s * s), head(cq, rv), head(ck, rv),
-                head(onehot, rv), null, n, s, s, 1, v, true);
+        backend.embeddingForward(head(onehot, rv), head(tokens, r), eye, null, n, len, v);
+        backend.attentionForward(head(copy, rv), head(att, (long) n * len * len), head(cq, rv), head(ck, rv),
+                head(onehot, rv), null, n, len, len, 1, v, true);
         backend.linearForward(head(f, rc), hr, fw, fb, r, c, c);
         backend.activationForward(head(fr, rc), head(f, rc), Activation.RELU, rc);
         backend.linearForward(head(genLogits, rv), head(fr, rc), ow, ob, r, c, v);
@@ -206,13 +214,13 @@ final class Head {
 
     // ---- incremental decoding ----------------------------------------------------------------------------------
 
-    /** Caches the copy keys and one-hot values of the last forward for the rows {@code ids} (n, S) names. */
-    void prefill(int n, Tensor ids) {
-        long rv = (long) n * s * v;
+    /** Caches the copy keys and one-hot values of the last forward over len positions in the rows ids (n, len). */
+    void prefill(int n, int len, Tensor ids) {
+        long rv = (long) n * len * v;
         backend.fill(kCache, 0f);
         backend.fill(vCache, 0f);
-        backend.embeddingBackward(kCache, null, head(ck, rv), ids, n, s, v);
-        backend.embeddingBackward(vCache, null, head(onehot, rv), ids, n, s, v);
+        backend.embeddingBackward(kCache, null, head(ck, rv), ids, n, len, v);
+        backend.embeddingBackward(vCache, null, head(onehot, rv), ids, n, len, v);
     }
 
     /**

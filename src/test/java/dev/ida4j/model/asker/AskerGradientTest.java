@@ -46,12 +46,13 @@ class AskerGradientTest {
             model.initialize(5);
             model.setBatch(n, transcripts);
             model.forwardBackward();
+            // every finite difference reruns forwardBackward, which replaces the gradients: keep the analytic ones
+            float[] analytic = model.grads().all().toFloatArray();
             int checked = 0;
             int kinks = 0;
             for (TensorLayout.Entry e : cfg.parameterLayout().entries()) {
                 Tensor p = model.params().get(e.name());
-                float[] analytic = model.grads().get(e.name()).toFloatArray();
-                for (int sample = 0; sample < 3; sample++) {
+                for (int sample = 0; sample < 2; sample++) {
                     long i = r.nextLong(p.numel());
                     double[] d = differences(model, p, i, 1e-3f);
                     double numeric = d[0];
@@ -63,13 +64,13 @@ class AskerGradientTest {
                         sample--;
                         continue;
                     }
-                    assertThat((double) analytic[(int) i]).as("d loss / d %s[%d]", e.name(), i)
+                    assertThat((double) analytic[(int) (e.offset() + i)]).as("d loss / d %s[%d]", e.name(), i)
                             .isCloseTo(numeric, Offset.offset(tol));
                     checked++;
                 }
             }
             assertThat(kinks).as("samples skipped at ReLU kinks").isLessThan(checked / 10);
-            assertThat(checked).isEqualTo(3 * cfg.parameterLayout().entries().size());
+            assertThat(checked).isEqualTo(2 * cfg.parameterLayout().entries().size());
         }
     }
 
