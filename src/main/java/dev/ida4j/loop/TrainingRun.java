@@ -74,14 +74,14 @@ public final class TrainingRun {
                         evalAccuracy = evaluate(loop, log);
                     }
                     if (loop.step % cfg.checkpointEvery() == 0) {
-                        checkpoint(loop);
+                        checkpoint(loop, log);
                     }
                 }
                 if (loop.step % cfg.evalEvery() != 0) {
                     evalAccuracy = evaluate(loop, log);
                 }
                 if (loop.step % cfg.checkpointEvery() != 0) {
-                    checkpoint(loop);
+                    checkpoint(loop, log);
                 }
             }
             long calls = loop.askerTraining != null ? loop.askerTraining.calls : 0;
@@ -89,7 +89,8 @@ public final class TrainingRun {
         }
     }
 
-    private void checkpoint(IdaLoop loop) {
+    private void checkpoint(IdaLoop loop, MetricsLog log) throws IOException {
+        log.sync();   // the log is at least as durable as the checkpoint it will be cut back to
         try {
             LoopCheckpoint.save(loop, backend, checkpoints, runDir);
         } catch (CheckpointException e) {
