@@ -55,6 +55,15 @@ final class TrainCommand implements Runnable {
     Integer logEvery;
     @Option(names = "--eval-every", description = "X steps between evaluations at the final size (default 250)")
     Integer evalEvery;
+    @Option(names = "--ema-horizon", description = "EMA teacher horizon h: teacher += (student - teacher) / min(step, h)"
+            + " (default 1000)")
+    Integer emaHorizon;
+    @Option(names = "--depth", description = "amplification depth of the targets (default 1)")
+    Integer depth;
+    @Option(names = "--batch", description = "contexts per X step, all their questions (default 16)")
+    Integer batch;
+    @Option(names = "--steps-per-generation", description = "X steps per generation batch (default 2)")
+    Integer stepsPerGeneration;
 
     @Override
     public void run() {
@@ -99,7 +108,8 @@ final class TrainCommand implements Runnable {
     }
 
     private boolean explicitConfigFlags() {
-        return lr != null || preset != null || logEvery != null || evalEvery != null || checkpointEvery != null;
+        return lr != null || preset != null || logEvery != null || evalEvery != null || checkpointEvery != null
+                || emaHorizon != null || depth != null || batch != null || stepsPerGeneration != null;
     }
 
     private LoopConfig config() {
@@ -133,6 +143,18 @@ final class TrainCommand implements Runnable {
         }
         if (checkpointEvery != null) {
             d = d.with("checkpointEvery", checkpointEvery);
+        }
+        if (emaHorizon != null) {
+            d = d.with("emaHorizon", emaHorizon);
+        }
+        if (depth != null) {
+            d = d.with("depth", depth);
+        }
+        if (batch != null) {
+            d = d.with("trainContexts", batch);
+        }
+        if (stepsPerGeneration != null) {
+            d = d.with("stepsPerGeneration", stepsPerGeneration);
         }
         return d;
     }
