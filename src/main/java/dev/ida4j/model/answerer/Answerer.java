@@ -306,6 +306,10 @@ public final class Answerer implements AutoCloseable {
         Map<String, Tensor> acts = ws.views(d);
         io.facts(acts, d, factTokens, factEmbedding.ids(acts));
         Tensor facts = encodeFacts(acts, d, Mode.EVAL);
+        // everything that depends on the facts alone, computed once for all later answer() calls
+        for (Cell cell : questionCells) {
+            cell.keys(acts, d, facts);
+        }
         for (AnswerHead head : heads) {
             head.keys(acts, d, facts);
         }
@@ -334,7 +338,7 @@ public final class Answerer implements AutoCloseable {
             Dims d = new Dims(b, encoded.f(), Math.min(capacity.q(), q - start));
             Map<String, Tensor> acts = ws.views(d);
             io.questionChunk(d, q, start, questionTokens, questionEmbedding.ids(acts));
-            Tensor qvec = encodeQuestions(acts, d, factState(acts), Mode.EVAL);
+            Tensor qvec = encodeQuestions(acts, d, null, Mode.EVAL); // the cells' keys are the encoding's
             for (int i = 0; i < heads.length; i++) {
                 if (i > 0) {
                     io.prefixChunk(d, q, start, i, outAnswers, heads[i].prevIds(acts));
@@ -356,6 +360,7 @@ public final class Answerer implements AutoCloseable {
         return finalNorm(acts, "fact", x, d.nf());
     }
 
+    /** The question stack; facts null: reuse the cross-attention keys of {@link #encode}. */
     private Tensor encodeQuestions(Map<String, Tensor> acts, Dims d, Tensor facts, Mode mode) {
         Tensor x = questionEmbedding.forward(acts, d, mode);
         for (Cell cell : questionCells) {

@@ -165,7 +165,18 @@ final class Cell {
     }
 
     /**
-     * out = cell(x, ctx): x(b, t, C); ctx(b, f, C) the fact states, ignored for self-attention; keyMask(b, f).
+     * Cross-attention: the keys and values (b, f, C) from the fact states. They depend on the facts alone, so
+     * inference computes them once per encoding ({@link #forward} with ctx null reuses them).
+     */
+    void keys(Map<String, Tensor> acts, Dims d, Tensor ctx) {
+        int c = cfg.channels();
+        backend.linearForward(acts.get(k), ctx, wk, bk, d.nf(), c, c);
+        backend.linearForward(acts.get(v), ctx, wv, bv, d.nf(), c, c);
+    }
+
+    /**
+     * out = cell(x, ctx): x(b, t, C); ctx(b, f, C) the fact states, ignored for self-attention, and null for
+     * cross-attention whose {@link #keys} are already computed; keyMask(b, f).
      * Dropout runs only when the mode has it and p > 0, with masks drawn from seed1 and seed2.
      */
     void forward(Map<String, Tensor> acts, Dims d, Tensor x, Tensor ctx, Tensor keyMask, Mode mode,
@@ -182,10 +193,13 @@ final class Cell {
             qin = acts.get(xn);
             backend.layerNormForward(qin, acts.get(xnMean), acts.get(xnRstd), x, ln1w, ln1b, n, c);
         }
-        Tensor kvin = self ? qin : ctx;
         backend.linearForward(acts.get(q), qin, wq, bq, n, c, c);
-        backend.linearForward(acts.get(k), kvin, wk, bk, nk, c, c);
-        backend.linearForward(acts.get(v), kvin, wv, bv, nk, c, c);
+        if (self) {
+            backend.linearForward(acts.get(k), qin, wk, bk, nk, c, c);
+            backend.linearForward(acts.get(v), qin, wv, bv, nk, c, c);
+        } else if (ctx != null) {
+            keys(acts, d, ctx);
+        }
         backend.attentionForward(acts.get(a), acts.get(att), acts.get(q), acts.get(k), acts.get(v), keyMask,
                 d.b(), t, d.f(), cfg.heads(), c / cfg.heads(), false);
         backend.linearForward(acts.get(o), acts.get(a), wo, bo, n, c, c);
