@@ -138,7 +138,10 @@ public interface Backend extends AutoCloseable {
 
     // ---- copy/generate mixture ---------------------------------------------------------------------------------
 
-    /** The floor under a mixture probability before its log: log(0) = -inf would make the loss inf and its gradient NaN. */
+    /**
+     * The floor under a mixture probability before its log: log(0) = -inf (a token no component can produce) would
+     * make the loss infinite and its gradient NaN; log(1e-30) ≈ -69 keeps both finite, and 1/floor fits in a float.
+     */
     float MIXTURE_FLOOR = 1e-30f;
 
     /**

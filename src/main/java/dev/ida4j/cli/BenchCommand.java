@@ -126,7 +126,8 @@ final class BenchCommand {
             description = "Time full training steps (forward, backward, AdamW) of a preset model.")
     static final class StepBench implements Runnable {
         @Option(names = "--preset", defaultValue = "tiny-gpt",
-                description = "model preset: tiny-gpt (default ${DEFAULT-VALUE})")
+                description = "model preset: tiny-gpt or answerer-small (model X, small preset, at 50 contexts x 16"
+                        + " facts x 16 questions of permutation-powering sizes) (default ${DEFAULT-VALUE})")
         String preset;
         @Option(names = "--threads", description = "threads (default: all processors)")
         Integer threads;
@@ -147,13 +148,17 @@ final class BenchCommand {
 
         @Override
         public void run() {
-            if (!preset.equals("tiny-gpt")) {
-                throw new Main.UsageException("unknown preset '" + preset + "': expected tiny-gpt");
+            if (!preset.equals("tiny-gpt") && !preset.equals("answerer-small")) {
+                throw new Main.UsageException("unknown preset '" + preset + "': expected tiny-gpt or answerer-small");
             }
             if (steps < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
                 throw new Main.UsageException("--steps must be positive, --warmup and --warmup-seconds not negative");
             }
             int t = threads == null ? defaultThreads() : threads;
+            if (preset.equals("answerer-small")) {
+                new AnswererStepBench(device, t, steps, warmup, warmupSeconds, json, profile).run();
+                return;
+            }
             GptConfig cfg = GptConfig.tinyGpt();
             int batch = 32;
             int seq = cfg.maxT();

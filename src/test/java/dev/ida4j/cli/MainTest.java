@@ -54,6 +54,15 @@ class MainTest {
     }
 
     @Test
+    void shouldPrintQuestionsAndTokensPerSecondForTheAnswererStep() {
+        int code = Main.run("bench", "step", "--preset", "answerer-small", "--threads", "1", "--steps", "1",
+                "--warmup", "0", "--warmup-seconds", "0", "--json");
+        assertThat(code).isZero();
+        assertThat(out().strip()).startsWith("{\"bench\":\"step\"").contains("\"preset\":\"answerer-small\"")
+                .contains("\"questions_per_s\":").contains("\"tokens_per_s\":").contains("\"contexts\":50");
+    }
+
+    @Test
     void shouldTrainAndReportAccuracy() {
         int code = Main.run("train", "--steps", "4", "--log-every", "2", "--digits", "3", "--channels", "16",
                 "--layers", "1", "--heads", "2", "--batch", "4");

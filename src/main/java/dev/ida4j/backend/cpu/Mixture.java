@@ -42,7 +42,8 @@ final class Mixture {
     }
 
     // dp = dlogp/p (0 where the floor binds); ddists += mix_k·dp;
-    // dgenLogits += gen ⊙ (dgen - Σ gen·dgen) with dgen = mix_K·dp; dmixLogits likewise with dmix_k = Σ_v src_k·dp
+    // dgenLogits += gen ⊙ (dgen - Σ gen·dgen) with dgen = mix_K·dp;
+    // dmixLogits += mix ⊙ (dmix - Σ mix·dmix) with dmix_k = Σ_v dists_k·dp, dmix_K = Σ_v gen·dp
     void backward(Tensor ddists, Tensor dgenLogits, Tensor dmixLogits, Tensor dlogp, Tensor dists, Tensor gen,
                   Tensor mix, int n, int k, int v) {
         Backward g = backward;
@@ -165,7 +166,8 @@ final class Mixture {
                     for (int m = 0; m <= k; m++) {
                         long at = mixRow + m;
                         float mm = mix.getAtIndex(F32, at);
-                        dmixLogits.setAtIndex(F32, at, (float) (dmixLogits.getAtIndex(F32, at) + mm * (dm[m] - mixDot)));
+                        double g = mm * (dm[m] - mixDot);
+                        dmixLogits.setAtIndex(F32, at, (float) (dmixLogits.getAtIndex(F32, at) + g));
                     }
                 }
                 double mixGen = mix.getAtIndex(F32, mixRow + k);

@@ -23,7 +23,8 @@ final class RefMixture {
     }
 
     // dp = dlogp/p (0 where the floor binds); ddists += mix_k·dp;
-    // dgenLogits += gen ⊙ (dgen - Σ gen·dgen) with dgen = mix_K·dp; dmixLogits likewise with dmix_k = Σ_v src_k·dp
+    // dgenLogits += gen ⊙ (dgen - Σ gen·dgen) with dgen = mix_K·dp;
+    // dmixLogits += mix ⊙ (dmix - Σ mix·dmix) with dmix_k = Σ_v dists_k·dp, dmix_K = Σ_v gen·dp
     static void backward(Tensor ddists, Tensor dgenLogits, Tensor dmixLogits, Tensor dlogp, Tensor dists, Tensor gen,
                          Tensor mix, int n, int k, int v) {
         double[] dp = new double[v];

@@ -31,6 +31,12 @@ import java.util.random.RandomGenerator;
  *
  * <p>The question mask is the caller's choice: 0 removes a question from the loss and the accuracy (padding); the
  * reference instead trains blank questions towards the answer "?" (token 0), which is mask 1 with all-zero targets.
+ *
+ * <p>Deviations from the reference code: dropout masks are drawn per element, not shared across positions; the
+ * mixture is taken in probability space with a floor ({@link Backend#MIXTURE_FLOOR}) rather than by log-sum-exp;
+ * the answer prefix is added to the question vector through its own linear map instead of concatenated (the same
+ * function class); BatchNorm statistics include blank facts and padding questions, as the reference's do; BatchNorm
+ * eps 1e-5; the decoder MLPs' hidden width is mlpMultiplier·C (the reference's is not pinned down).
  */
 public final class Answerer implements AutoCloseable {
     private final Backend backend;
@@ -191,8 +197,9 @@ public final class Answerer implements AutoCloseable {
         Dims d = requireBatch("forward");
         Map<String, Tensor> acts = ws.views(d);
         encoded = null;
-        Tensor facts = encodeFacts(acts, d, training);
-        Tensor qvec = encodeQuestions(acts, d, facts, training);
+        Mode mode = training ? Mode.TRAIN : Mode.EVAL;
+        Tensor facts = encodeFacts(acts, d, mode);
+        Tensor qvec = encodeQuestions(acts, d, facts, mode);
         double sum = 0;
         for (AnswerHead head : heads) {
             head.keys(acts, d, facts);
@@ -224,6 +231,22 @@ public final class Answerer implements AutoCloseable {
         questionEmbedding.backward(acts, d, dq0);
         Tensor df0 = stackBackward(acts, d, factCells, factEmbedding, "fact", dfacts, null, null);
         factEmbedding.backward(acts, d, df0);
+    }
+
+    /**
+     * Sets every BatchNorm's running statistics to those of the current batch: one forward with batch statistics,
+     * momentum 1 and no dropout (running variance unbiased, as always). The usual recalibration before evaluating on
+     * a fixed set, since the reference's horizon of 300 steps lags a fast-changing model. No-op for pre-LN.
+     */
+    public void calibrateBatchNorm() {
+        Dims d = requireBatch("calibrateBatchNorm");
+        if (cfg.preLayerNorm()) {
+            return;
+        }
+        Map<String, Tensor> acts = ws.views(d);
+        encoded = null;
+        forwardDone = false;
+        encodeQuestions(acts, d, encodeFacts(acts, d, Mode.CALIBRATE), Mode.CALIBRATE);
     }
 
     /** {@link #forward} then {@link #backward}; returns the loss. */
@@ -263,13 +286,20 @@ public final class Answerer implements AutoCloseable {
 
     // ---- inference ----------------------------------------------------------------------------------------------
 
-    /** Encodes b contexts of f facts (factTokens b·f·W) once, in evaluation mode, for any number of {@link #answer}s. */
+    /**
+     * Encodes b contexts of f facts (factTokens b·f·W) once, in evaluation mode, for any number of {@link #answer}
+     * calls. A later {@link #setBatch} or {@link #forward} overwrites the encoding.
+     */
     public void encode(int b, int f, int[] factTokens) {
         Dims d = new Dims(b, f, 1);
         checkDims("encode", d);
         Map<String, Tensor> acts = ws.views(d);
         io.facts(acts, d, factTokens, factEmbedding.ids(acts));
-        Tensor facts = encodeFacts(acts, d, false);
+        Tensor facts = encodeFacts(acts, d, Mode.EVAL);
+        // everything that depends on the facts alone, computed once for all later answer() calls
+        for (Cell cell : questionCells) {
+            cell.keys(acts, d, facts);
+        }
         for (AnswerHead head : heads) {
             head.keys(acts, d, facts);
         }
@@ -298,7 +328,7 @@ public final class Answerer implements AutoCloseable {
             Dims d = new Dims(b, encoded.f(), Math.min(capacity.q(), q - start));
             Map<String, Tensor> acts = ws.views(d);
             io.questionChunk(d, q, start, questionTokens, questionEmbedding.ids(acts));
-            Tensor qvec = encodeQuestions(acts, d, factState(acts), false);
+            Tensor qvec = encodeQuestions(acts, d, null, Mode.EVAL); // the cells' keys are the encoding's
             for (int i = 0; i < heads.length; i++) {
                 if (i > 0) {
                     io.prefixChunk(d, q, start, i, outAnswers, heads[i].prevIds(acts));
@@ -311,26 +341,27 @@ public final class Answerer implements AutoCloseable {
 
     // ---- the stacks ---------------------------------------------------------------------------------------------
 
-    private Tensor encodeFacts(Map<String, Tensor> acts, Dims d, boolean train) {
-        Tensor x = factEmbedding.forward(acts, d, train);
+    private Tensor encodeFacts(Map<String, Tensor> acts, Dims d, Mode mode) {
+        Tensor x = factEmbedding.forward(acts, d, mode);
         for (Cell cell : factCells) {
-            cell.forward(acts, d, x, null, acts.get("fact.mask"), train, seed(train), seed(train));
+            cell.forward(acts, d, x, null, acts.get("fact.mask"), mode, seed(mode), seed(mode));
             x = cell.out(acts);
         }
         return finalNorm(acts, "fact", x, d.nf());
     }
 
-    private Tensor encodeQuestions(Map<String, Tensor> acts, Dims d, Tensor facts, boolean train) {
-        Tensor x = questionEmbedding.forward(acts, d, train);
+    /** The question stack; facts null: reuse the cross-attention keys of {@link #encode}. */
+    private Tensor encodeQuestions(Map<String, Tensor> acts, Dims d, Tensor facts, Mode mode) {
+        Tensor x = questionEmbedding.forward(acts, d, mode);
         for (Cell cell : questionCells) {
-            cell.forward(acts, d, x, facts, acts.get("fact.mask"), train, seed(train), seed(train));
+            cell.forward(acts, d, x, facts, acts.get("fact.mask"), mode, seed(mode), seed(mode));
             x = cell.out(acts);
         }
         return finalNorm(acts, "question", x, d.nq());
     }
 
-    private long seed(boolean train) {
-        return train && cfg.dropout() > 0 ? dropoutSeeds.nextLong() : 0;
+    private long seed(Mode mode) {
+        return mode.dropout() && cfg.dropout() > 0 ? dropoutSeeds.nextLong() : 0;
     }
 
     /** Pre-LN: the stack's output goes through a final LayerNorm; post-LN cells already end in one. */

@@ -19,8 +19,9 @@ import java.util.function.Function;
  *
  * attn = multi-head attention with q, k, v and output linears; mlp = fc(C→H), ReLU, proj(H→C); BN = BatchNorm
  * with a constant unit scale and a learned shift (which replaces proj's bias). For self-attention in pre-LN mode the
- * keys come from LN1(x). Activations live in the model's {@link Workspace} under this cell's prefix; gradient
- * scratch is shared by the cells of one stack.
+ * keys come from LN1(x). Dropout (training only) draws its mask per element, where the reference shares one mask
+ * across positions. Activations live in the model's {@link Workspace} under this cell's prefix; gradient scratch is
+ * shared by the cells of one stack.
  */
 final class Cell {
     private final Backend backend;
@@ -140,7 +141,8 @@ final class Cell {
                 .add(p + "h", rowsH).add(p + "hr", rowsH).add(p + "m", rows)
                 .add(p + "md", rows).add(p + "mask2", rows).add(p + "out", rows);
         if (!cfg.preLayerNorm()) {
-            ws.add(p + "mb", rows).add(p + "r2", rows).add(p + "bn.mean", d -> new int[] {c}).add(p + "bn.rstd", d -> new int[] {c})
+            ws.add(p + "mb", rows).add(p + "r2", rows)
+                    .add(p + "bn.mean", d -> new int[] {c}).add(p + "bn.rstd", d -> new int[] {c})
                     .add(p + "out.mean", rows1).add(p + "out.rstd", rows1);
         }
     }
@@ -163,10 +165,21 @@ final class Cell {
     }
 
     /**
-     * out = cell(x, ctx): x(b, t, C); ctx(b, f, C) the fact states, ignored for self-attention; keyMask(b, f).
-     * Dropout runs only when {@code training} and p > 0, with masks drawn from seed1 and seed2.
+     * Cross-attention: the keys and values (b, f, C) from the fact states. They depend on the facts alone, so
+     * inference computes them once per encoding ({@link #forward} with ctx null reuses them).
      */
-    void forward(Map<String, Tensor> acts, Dims d, Tensor x, Tensor ctx, Tensor keyMask, boolean training,
+    void keys(Map<String, Tensor> acts, Dims d, Tensor ctx) {
+        int c = cfg.channels();
+        backend.linearForward(acts.get(k), ctx, wk, bk, d.nf(), c, c);
+        backend.linearForward(acts.get(v), ctx, wv, bv, d.nf(), c, c);
+    }
+
+    /**
+     * out = cell(x, ctx): x(b, t, C); ctx(b, f, C) the fact states, ignored for self-attention, and null for
+     * cross-attention whose {@link #keys} are already computed; keyMask(b, f).
+     * Dropout runs only when the mode has it and p > 0, with masks drawn from seed1 and seed2.
+     */
+    void forward(Map<String, Tensor> acts, Dims d, Tensor x, Tensor ctx, Tensor keyMask, Mode mode,
                  long seed1, long seed2) {
         int c = cfg.channels();
         int hid = cfg.hidden();
@@ -174,16 +187,19 @@ final class Cell {
         int n = d.b() * t;
         int nk = d.nf();
         float p = cfg.dropout();
-        dropped = training && p > 0;
+        dropped = mode.dropout() && p > 0;
         Tensor qin = x;
         if (pre) {
             qin = acts.get(xn);
             backend.layerNormForward(qin, acts.get(xnMean), acts.get(xnRstd), x, ln1w, ln1b, n, c);
         }
-        Tensor kvin = self ? qin : ctx;
         backend.linearForward(acts.get(q), qin, wq, bq, n, c, c);
-        backend.linearForward(acts.get(k), kvin, wk, bk, nk, c, c);
-        backend.linearForward(acts.get(v), kvin, wv, bv, nk, c, c);
+        if (self) {
+            backend.linearForward(acts.get(k), qin, wk, bk, nk, c, c);
+            backend.linearForward(acts.get(v), qin, wv, bv, nk, c, c);
+        } else if (ctx != null) {
+            keys(acts, d, ctx);
+        }
         backend.attentionForward(acts.get(a), acts.get(att), acts.get(q), acts.get(k), acts.get(v), keyMask,
                 d.b(), t, d.f(), cfg.heads(), c / cfg.heads(), false);
         backend.linearForward(acts.get(o), acts.get(a), wo, bo, n, c, c);
@@ -200,7 +216,7 @@ final class Cell {
         if (!pre) {
             mlpOut = acts.get(mb);
             backend.batchNormForward(mlpOut, acts.get(bnMean), acts.get(bnRstd), runMean, runVar, acts.get(m), ones,
-                    projb, AnswererConfig.BN_MOMENTUM, AnswererConfig.BN_EPS, training, n, c);
+                    projb, mode.momentum(), AnswererConfig.BN_EPS, mode.batchStatistics(), n, c);
         }
         branch = dropout(acts.get(md), acts.get(mask2), mlpOut, seed2, (long) n * c);
         if (pre) {
@@ -239,7 +255,8 @@ final class Cell {
         int n = d.b() * (self ? d.f() : d.q());
         long nc = (long) n * c;
         Tensor dr2 = zero(acts.get(gr));
-        backend.layerNormBackward(dr2, dln2w, dln2b, dout, acts.get(r2), ln2w, acts.get(outMean), acts.get(outRstd), n, c);
+        backend.layerNormBackward(dr2, dln2w, dln2b, dout, acts.get(r2), ln2w, acts.get(outMean), acts.get(outRstd),
+                n, c);
         Tensor dy = zero(acts.get(gy));
         backend.residualBackward(dy, null, dr2, nc);
         Tensor dmb = undrop(acts.get(gdrop), dr2, acts.get(mask2), nc);

@@ -20,6 +20,8 @@ final class HostIo {
     private final Backend backend;
     private final AnswererConfig cfg;
     private final MemorySegment staging;
+    private final float[] right;   // (B·Q) per question: its mask while all its tokens so far are right, else 0
+    private final int[] targets;   // (B·Q) one position's targets
 
     HostIo(Backend backend, AnswererConfig cfg, Dims cap, Arena host) {
         this.backend = backend;
@@ -29,6 +31,8 @@ final class HostIo {
                 Math.max((long) cap.nq() * Math.max(cfg.questionLength(), cfg.answerLength()),
                         (long) cap.nf() * cfg.factLength()));
         this.staging = host.allocate(elements * 4, 64);
+        this.right = new float[cap.nq()];
+        this.targets = new int[cap.nq()];
     }
 
     void checkTokens(String op, String name, int[] tokens, long expected) {
@@ -145,26 +149,24 @@ final class HostIo {
         }
         int nq = d.nq();
         int la = cfg.answerLength();
-        // staging holds one position at a time: reduce to a per-question "all right so far" flag in the mask copy
-        float[] mask = new float[nq];
+        // staging holds one position at a time: reduce to a per-question "all right so far" weight
         backend.copyOut(staging, acts.get("question.mask"));
-        MemorySegment.copy(staging, F32, 0, mask, 0, nq);
+        MemorySegment.copy(staging, F32, 0, right, 0, nq);
         for (int i = 0; i < la; i++) {
             backend.copyOut(staging, heads[i].targets(acts));
-            int[] targets = new int[nq];
             MemorySegment.copy(staging, I32, 0, targets, 0, nq);
             backend.copyOut(staging, heads[i].logp(acts));
             for (int r = 0; r < nq; r++) {
                 if (argmaxRow(r) != targets[r]) {
-                    mask[r] = 0;
+                    right[r] = 0;
                 }
             }
         }
-        double right = 0;
-        for (float m : mask) {
-            right += m;
+        double sum = 0;
+        for (int r = 0; r < nq; r++) {
+            sum += right[r];
         }
-        return (float) (right / total);
+        return (float) (sum / total);
     }
 
     private int argmaxRow(int r) {

@@ -78,8 +78,8 @@ final class InputEmbedding {
         return acts.get(ids);
     }
 
-    /** Embeds the ids; returns x0 (rows, C). BatchNorm uses batch statistics when {@code training}. */
-    Tensor forward(Map<String, Tensor> acts, Dims d, boolean training) {
+    /** Embeds the ids; returns x0 (rows, C). BatchNorm as the mode says. */
+    Tensor forward(Map<String, Tensor> acts, Dims d, Mode mode) {
         int rows = facts ? d.nf() : d.nq();
         int e = cfg.tokenEmbedding();
         int c = cfg.channels();
@@ -90,7 +90,7 @@ final class InputEmbedding {
             return acts.get(lin);
         }
         backend.batchNormForward(acts.get(x0), acts.get(bnMean), acts.get(bnRstd), runMean, runVar, acts.get(lin),
-                ones, bias, AnswererConfig.BN_MOMENTUM, AnswererConfig.BN_EPS, training, rows, c);
+                ones, bias, mode.momentum(), AnswererConfig.BN_EPS, mode.batchStatistics(), rows, c);
         return acts.get(x0);
     }
 

@@ -12,7 +12,8 @@ class AnswererConfigTest {
     void shouldGiveThePaperPresetAboutTheReferencesParameterCount() {
         // (V, W, Lq, La) of the five reference tasks (ida-reference.md §1.3); the reference reports 33.3M-38.4M
         int[][] tasks = {{11, 4, 8, 2}, {20, 6, 3, 2}, {69, 7, 6, 1}, {27, 4, 5, 2}, {79, 4, 4, 2}};
-        // ours: 9 cells of 12·C² dominate (28.4M); the decoder's two MLPs per answer position (hidden 4C) add ~2.2M each
+        // ours: 9 cells of 12·C² dominate (28.4M); the decoder's two MLPs per answer position (hidden 4C) add
+        // ~2.2M each
         long[] expected = {33_400_244, 33_450_374, 31_806_459, 33_448_340, 34_052_652};
         for (int t = 0; t < tasks.length; t++) {
             int[] s = tasks[t];

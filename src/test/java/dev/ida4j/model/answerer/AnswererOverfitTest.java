@@ -59,11 +59,8 @@ class AnswererOverfitTest {
             assertThat(model.exactMatch()).as("teacher-forced exact match after %d steps (loss %s -> %s)", steps,
                     first, loss).isEqualTo(1f);
 
-            // BatchNorm's running statistics (horizon 300 steps) still remember the first steps' batches: let them
-            // settle on the final weights' statistics (forward passes only, no update) before evaluation mode
-            for (int i = 0; i < 1500; i++) {
-                model.forward();
-            }
+            // BatchNorm's running statistics (horizon 300 steps) still remember the first steps' batches
+            model.calibrateBatchNorm();
             model.setTraining(false);
             model.encode(CONTEXTS, FACTS, facts);
             int[] greedy = new int[answers.length];
