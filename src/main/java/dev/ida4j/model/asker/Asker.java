@@ -131,6 +131,8 @@ public final class Asker implements AutoCloseable {
         weights = positionWeights(cfg);
         for (int b = 0; b < capacity; b++) {
             for (int i = 0; i < s; i++) {
+                // the type of the token position i predicts; the last position predicts nothing and is typed as
+                // the answer its input belongs to
                 int type = i < t ? cfg.typeOf(i).ordinal() : TokenType.MAIN_ANSWER.ordinal();
                 hostInts.setAtIndex(ValueLayout.JAVA_INT, (long) b * s + i, type);
                 hostFloats.setAtIndex(ValueLayout.JAVA_FLOAT, (long) b * s + i, weights[i] != 0 ? 1f : 0f);
