@@ -16,7 +16,10 @@ import java.util.random.RandomGenerator;
  *
  * <p>The budget follows the reference: a start grant, then per X step 1 call while H′'s loss on fresh transcripts
  * is at least 0.1, 0.1 while it is in [0.01, 0.1), 0.01 below. Each call answers one fresh question with
- * Amplify^H(teacher) and keeps its transcript.
+ * Amplify^H(teacher) and keeps its transcript. H′ trains at the same rate (one step of {@code batch} transcripts
+ * per call granted): the reference lets H′ train flat out on its own GPU, which on a shared CPU would starve X; tying
+ * H′'s steps to its fresh-data loss keeps the ratio of steps to new transcripts fixed and hands the time back to X
+ * once H′ imitates H well.
  */
 final class AskerTraining {
     private static final int LOSS_HORIZON = 10;
@@ -33,6 +36,7 @@ final class AskerTraining {
     private final int minBuffer;
     private final int[] trainTokens;   // (batch, T)
     double budget;
+    double trainCredit;   // H′ steps granted and not yet taken
     long calls;
     long steps;
     double freshLoss = Double.NaN;   // EMA of H′'s loss on transcripts it has not trained on
@@ -57,7 +61,9 @@ final class AskerTraining {
 
     /** Grants this X step's calls, by H′'s loss band. */
     void grant() {
-        budget += Double.isNaN(freshLoss) || freshLoss >= 0.1 ? 1 : freshLoss >= 0.01 ? 0.1 : 0.01;
+        double rate = Double.isNaN(freshLoss) || freshLoss >= 0.1 ? 1 : freshLoss >= 0.01 ? 0.1 : 0.01;
+        budget += rate;
+        trainCredit += rate;
     }
 
     /** Spends the budget on calls to H at instance size {@code size}; returns the calls made. */
@@ -87,11 +93,12 @@ final class AskerTraining {
         return made;
     }
 
-    /** One H′ step on a batch drawn from the buffer, once it holds enough transcripts; returns whether it ran. */
+    /** One H′ step on a batch drawn from the buffer, when granted and the buffer holds enough; returns whether it ran. */
     boolean train(RandomGenerator trainRng) {
-        if (buffer.size() < minBuffer) {
+        if (buffer.size() < minBuffer || trainCredit < 1) {
             return false;
         }
+        trainCredit -= 1;
         int len = layout.length();
         for (int i = 0; i < batch; i++) {
             System.arraycopy(buffer.data(), buffer.sample(trainRng), trainTokens, i * len, len);

@@ -110,6 +110,7 @@ final class LoopCheckpoint {
             s.put("asker_buffer_added", loop.askerBuffer.added());
             s.put("asker_optimizer_steps", loop.askerOptimizer.steps());
             s.put("asker_budget", a.budget);
+            s.put("asker_train_credit", a.trainCredit);
             s.put("asker_calls", a.calls);
             s.put("asker_steps", a.steps);
             if (Double.isNaN(a.freshLoss)) {
@@ -148,6 +149,7 @@ final class LoopCheckpoint {
             AskerTraining a = loop.askerTraining;
             loop.askerOptimizer.restore(s.get("asker_optimizer_steps").asInt());
             a.budget = s.get("asker_budget").asDouble();
+            a.trainCredit = s.get("asker_train_credit").asDouble();
             a.calls = s.get("asker_calls").asLong();
             a.steps = s.get("asker_steps").asLong();
             a.freshLoss = s.get("asker_fresh_loss").isNull() ? Double.NaN : s.get("asker_fresh_loss").asDouble();
