@@ -51,6 +51,9 @@ final class TrainCommand implements Runnable {
     Float lr;
     @Option(names = "--preset", description = "model size: small or paper (default small)")
     String preset;
+    @Option(names = "--pre-ln", description = "modern pre-LayerNorm models without BatchNorm (default: the reference's"
+            + " post-LayerNorm with BatchNorm)")
+    boolean preLn;
     @Option(names = "--log-every", description = "X steps between metrics records (default 25)")
     Integer logEvery;
     @Option(names = "--eval-every", description = "X steps between evaluations at the final size (default 250)")
@@ -108,7 +111,7 @@ final class TrainCommand implements Runnable {
     }
 
     private boolean explicitConfigFlags() {
-        return lr != null || preset != null || logEvery != null || evalEvery != null || checkpointEvery != null
+        return preLn || lr != null || preset != null || logEvery != null || evalEvery != null || checkpointEvery != null
                 || emaHorizon != null || depth != null || batch != null || stepsPerGeneration != null;
     }
 
@@ -134,6 +137,9 @@ final class TrainCommand implements Runnable {
         }
         if (preset != null) {
             d = d.with("preset", preset);
+        }
+        if (preLn) {
+            d = d.with("preLayerNorm", true);
         }
         if (logEvery != null) {
             d = d.with("logEvery", logEvery);

@@ -66,11 +66,11 @@ public final class IdaLoop implements AutoCloseable {
         this.task = cfg.task();
         int facts = task.factCount(cfg.size());
         int questions = cfg.questionsPerContext() > 0 ? cfg.questionsPerContext() : facts;
-        AnswererConfig xc = cfg.preset().equals("paper")
+        AnswererConfig xc = (cfg.preset().equals("paper")
                 ? AnswererConfig.paper(task.vocabulary().size(), task.factLength(), task.questionLength(),
                 task.answerLength())
                 : AnswererConfig.small(task.vocabulary().size(), task.factLength(), task.questionLength(),
-                task.answerLength());
+                task.answerLength())).withPreLayerNorm(cfg.preLayerNorm());
         int generationCapacity = Math.max(cfg.generationContexts(), cfg.evalContexts());
         this.student = new Answerer(backend, xc, cfg.trainContexts(), facts, questions);
         this.teacher = new Answerer(backend, xc, generationCapacity, facts, questions);
@@ -103,7 +103,7 @@ public final class IdaLoop implements AutoCloseable {
         if (cfg.mode() == Mode.AMPLIFICATION) {
             int transcripts = Math.max(cfg.askerBatch(), generationCapacity * questions);
             this.asker = new Asker(backend, AskerConfig.reference(task.vocabulary().size(), task.questionLength(),
-                    task.answerLength(), task.slots()), transcripts);
+                    task.answerLength(), task.slots()).withPostLn(!cfg.preLayerNorm()), transcripts);
             asker.initialize(root.nextLong());
             this.askerOptimizer = new AdamW(backend, asker.params(),
                     new AdamW.Settings(cfg.lr(), 0.9f, cfg.beta2(), 1e-8f, 0f, cfg.clip()));

@@ -12,6 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Everything that decides what a training run computes (validated once, here). Two runs with the same config
  * compute the same thing; {@code minutes} only decides when to stop, and {@code threads} only how fast.
  *
+ * @param preLayerNorm             X and H′ as modern pre-LayerNorm transformers without BatchNorm (the reference:
+ *                                 post-LayerNorm with BatchNorm in the MLP branch)
  * @param generationContexts       contexts per generation batch (the reference: 50)
  * @param trainContexts            contexts per X training step (the reference: 50), all their questions
  * @param stepsPerGeneration       X steps between generation batches (the explicit ratio of the synchronous mode)
@@ -30,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param promoteMinBatches        curriculum: generation batches at a size before it may grow
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
-                         String preset, float lr, float beta2, float clip, int generationContexts, int trainContexts,
+                         String preset, boolean preLayerNorm, float lr, float beta2, float clip, int generationContexts, int trainContexts,
                          int stepsPerGeneration, int questionsPerContext, int bufferContexts, int minBufferContexts,
                          int askerBuffer, int askerInitialBudget, int askerBatch, int minAskerBuffer, int depth,
                          double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
@@ -102,7 +104,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     /** Defaults for a run on a small CPU: the reference's algorithm with smaller batches and a faster optimiser. */
     public static LoopConfig defaults(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
         int start = Math.min(size, 8);
-        return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", 1e-3f, 0.98f, 1f,
+        return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, 1e-3f, 0.98f, 1f,
                 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1);
     }
 

@@ -15,6 +15,8 @@ public final class LearnedOverseer implements Overseer {
     private final TranscriptLayout layout;
     private final RandomGenerator rng;
     private int[] tokens = new int[0];
+    private Transcript cachedFirst;   // the first transcript of the group whose decoding H′'s cache holds
+    private int cachedAsked = -1;
 
     /** {@code rng} null means greedy decoding. */
     public LearnedOverseer(Asker asker, TranscriptLayout layout, RandomGenerator rng) {
@@ -63,7 +65,11 @@ public final class LearnedOverseer implements Overseer {
         int from = answering ? layout.answerAt() : layout.subquestionAt(asked);
         int count = answering ? layout.answerLength() : layout.questionLength();
         int[] batch = n * len == tokens.length ? tokens : Arrays.copyOf(tokens, n * len);
-        asker.generate(n, batch, from, count, rng);
+        // the same transcripts one round further (and no nested batch in between): only the new tokens are fed
+        boolean continuing = group.getFirst() == cachedFirst && asked == cachedAsked + 1;
+        asker.generate(n, batch, from, count, rng, continuing);
+        cachedFirst = group.getFirst();
+        cachedAsked = asked;
         for (int i = 0; i < n; i++) {
             int[] written = Arrays.copyOfRange(batch, i * len + from, i * len + from + count);
             out[outAt + i] = answering ? new Action.Answer(written) : new Action.Ask(written);

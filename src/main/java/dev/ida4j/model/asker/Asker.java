@@ -163,6 +163,7 @@ public final class Asker implements AutoCloseable {
      * running mean 0, variance 1. Also reseeds dropout.
      */
     public void initialize(long seed) {
+        decoder.invalidate();
         Rng r = new Rng(seed);
         try (TensorArena host = TensorArena.host("asker.init")) {
             TensorSet p = host.allocate("init", cfg.parameterLayout());
@@ -210,6 +211,7 @@ public final class Asker implements AutoCloseable {
     /** Sets the training batch: the first n rows of {@code transcripts} (n, T), tokens in [0, V). */
     public void setBatch(int n, int[] transcripts) {
         checkTranscripts("setBatch", n, transcripts, t);
+        decoder.invalidate();
         System.arraycopy(transcripts, 0, batch, 0, n * t);
         batchN = n;
         upload(n, transcripts);
@@ -259,6 +261,7 @@ public final class Asker implements AutoCloseable {
     /** Eval-mode loss and token accuracies of n transcripts (n, T); no gradients, no change to the model. */
     public Evaluation evaluate(int n, int[] transcripts) {
         checkTranscripts("evaluate", n, transcripts, t);
+        decoder.invalidate();
         upload(n, transcripts);
         batchOnDevice = false;
         forward(n, s, types, false);
@@ -306,6 +309,18 @@ public final class Asker implements AutoCloseable {
      * (see {@link Decoder}).
      */
     public void generate(int n, int[] tokens, int from, int count, RandomGenerator rng) {
+        generate(n, tokens, from, count, rng, false);
+    }
+
+    /**
+     * {@link #generate(int, int[], int, int, RandomGenerator)}, and when {@code continuing}, reusing the cache the
+     * previous call left instead of a forward over the whole prefix: only the positions since that call's end are
+     * fed. The caller promises that the previous call was on the same n transcripts, that their tokens up to its end
+     * are unchanged and that no parameter changed since (as within one amplified batch, round after round). Where
+     * the cache cannot serve (another n, nothing new before {@code from}, or any other use of this model since),
+     * the whole prefix is run, which is always exact.
+     */
+    public void generate(int n, int[] tokens, int from, int count, RandomGenerator rng, boolean continuing) {
         checkTranscripts("generate", n, tokens, t);
         if (from < 0 || count < 0 || from + count > t) {
             throw new IllegalArgumentException("Asker.generate: tokens [" + from + ", " + (from + count)
@@ -315,7 +330,11 @@ public final class Asker implements AutoCloseable {
             return;
         }
         batchOnDevice = false;
-        decoder.generate(n, tokens, from, count, rng);
+        if (continuing && decoder.canContinue(n, from)) {
+            decoder.resume(n, tokens, from, count, rng);
+        } else {
+            decoder.generate(n, tokens, from, count, rng);
+        }
     }
 
     // ---- forward and backward ----------------------------------------------------------------------------------

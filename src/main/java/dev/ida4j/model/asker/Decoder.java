@@ -23,8 +23,9 @@ import java.util.random.RandomGenerator;
  * the rest). Every other part of a cell is row-wise in eval mode (LayerNorm, BatchNorm on running statistics, no
  * dropout), so a step equals the full forward at that position up to float rounding.
  *
- * <p>Nothing is kept between calls: the parameters may change between rounds (training, a checkpoint, a teacher
- * copy) and the cache cannot see that, so each call pays one prefix forward and is always exact.
+ * <p>A call may instead {@link #resume} the cache of the previous call, feeding only the positions since its end,
+ * when its caller vouches that nothing before changed (the same transcripts, tokens and parameters, as between the
+ * rounds of one amplified batch): the cache cannot see a parameter change by itself.
  *
  * <p>Caches are (N·S, ·) tables written by scatter ({@link Backend#embeddingBackward} into zeroed rows): row
  * b·S + j holds position j of transcript b, so a step's key lands in place without a strided copy op.
@@ -46,6 +47,8 @@ final class Decoder {
     private final Tensor e1, e2, xa, xb, h, mean, rstd; // (N, C) ×5, (N), (N)
     private final MemorySegment hostInts;   // (N, S)
     private final MemorySegment hostFloats; // (N, S)
+    private int cachedN = -1;        // transcripts in the cache, -1 when it serves nothing
+    private int cachedEnd = -1;      // the last position whose keys and values it holds
 
     Decoder(Asker asker, Backend backend, AskerConfig cfg, int capacity, TensorArena arena, Arena hostArena) {
         this.asker = asker;
@@ -93,7 +96,32 @@ final class Decoder {
             backend.copyOut(logp, Views.row(prefix, b * len + from, v));
             tokens[b * t + from] = choose(logp, rng);
         }
-        for (int p = from + 1; p < from + count; p++) {
+        steps(n, tokens, from + 1, from + count, rng);
+        cachedN = n;
+        cachedEnd = from + count - 1;
+    }
+
+    boolean canContinue(int n, int from) {
+        return n == cachedN && from > cachedEnd;
+    }
+
+    void invalidate() {
+        cachedN = -1;
+    }
+
+    /** Feeds positions cachedEnd + 1 .. from - 1 (tokens already there), then writes [from, from + count). */
+    void resume(int n, int[] tokens, int from, int count, RandomGenerator rng) {
+        for (int p = cachedEnd + 1; p < from; p++) {
+            step(n, tokens, p);
+        }
+        steps(n, tokens, from, from + count, rng);
+        cachedEnd = from + count - 1;
+    }
+
+    /** Generates positions [first, end) one cached step each. */
+    private void steps(int n, int[] tokens, int first, int end, RandomGenerator rng) {
+        MemorySegment logp = asker.hostLogp();
+        for (int p = first; p < end; p++) {
             step(n, tokens, p);
             backend.copyOut(logp, head(asker.outputHead().stepLogp(), (long) n * v));
             for (int b = 0; b < n; b++) {

@@ -96,6 +96,50 @@ class AskerGenerationTest {
         }
     }
 
+    @ParameterizedTest(name = "postLn {0}")
+    @ValueSource(booleans = {true, false})
+    void shouldContinueTheCacheRoundAfterRoundAsAFreshPrefixWould(boolean postLn) {
+        AskerConfig cfg = new AskerConfig(9, 3, 2, 3, 16, 2, 2, 0.1f, postLn);
+        int t = cfg.transcriptLength();
+        int n = 3;
+        Rng r = new Rng(11);
+        try (Backend backend = new CheckedBackend(new CpuBackend(1));
+             Asker model = new Asker(backend, cfg, 4);
+             AdamW opt = new AdamW(backend, model.params(), AdamW.Settings.of(1e-2f, 0f))) {
+            model.initialize(5);
+            model.setBatch(4, random(r, 4 * t, cfg.vocab()));
+            for (int i = 0; i < 5; i++) {
+                model.trainStep(opt);
+            }
+            int[] continued = random(r, n * t, cfg.vocab());
+            int[] fresh = continued.clone();
+            for (int slot = 0; slot <= cfg.slots(); slot++) {
+                boolean answer = slot == cfg.slots();
+                int from = answer ? cfg.answerStart() : cfg.subquestionStart(slot);
+                int count = answer ? cfg.aLen() : cfg.qLen();
+                // both arrays hold the same tokens so far, so the cache the fresh call leaves serves the next
+                // continuing call exactly as the continuing call's own would
+                model.generate(n, continued, from, count, null, slot > 0);
+                model.generate(n, fresh, from, count, null, false);
+                assertThat(continued).as("after slot %d", slot).isEqualTo(fresh);
+                if (!answer) {
+                    int[] subanswer = random(r, n * cfg.aLen(), cfg.vocab());
+                    for (int b = 0; b < n; b++) {
+                        for (int j = 0; j < cfg.aLen(); j++) {
+                            continued[b * t + cfg.subanswerStart(slot) + j] = subanswer[b * cfg.aLen() + j];
+                            fresh[b * t + cfg.subanswerStart(slot) + j] = subanswer[b * cfg.aLen() + j];
+                        }
+                    }
+                }
+            }
+            // after another use of the model the cache is not trusted: a continuing call falls back to the prefix
+            int[] again = fresh.clone();
+            model.loss(n, fresh);
+            model.generate(n, again, cfg.answerStart(), cfg.aLen(), null, true);
+            assertThat(again).isEqualTo(fresh);
+        }
+    }
+
     /** The last cached step's log-probabilities equal the full forward's at that position. */
     private static void assertStepMatchesFullForward(Asker model, int[] tokens, int n, int p) {
         AskerConfig cfg = model.config();
