@@ -58,7 +58,6 @@ public final class IdaLoop implements AutoCloseable {
     final TranscriptLayout layout;
     long step;
     long generations;
-    Generation.Result lastGeneration;
     final LoopStats stats = new LoopStats();
 
     public IdaLoop(Backend backend, LoopConfig cfg) {
@@ -160,13 +159,11 @@ public final class IdaLoop implements AutoCloseable {
 
     private void generate() {
         long start = System.nanoTime();
-        lastGeneration = generation.run(xBuffer, cfg.generationContexts(), curriculum.size(),
+        Generation.Result result = generation.run(xBuffer, cfg.generationContexts(), curriculum.size(),
                 cfg.questionsPerContext(), targetOverseer, cfg.depth(), dataRng, answerRng);
         generations++;
-        stats.generated(lastGeneration, System.nanoTime() - start);
-        if (curriculum.record(lastGeneration.agreement())) {
-            stats.promoted = true;
-        }
+        stats.generated(result, System.nanoTime() - start);
+        curriculum.record(result.agreement());
     }
 
     private void trainStudent() {
@@ -188,9 +185,12 @@ public final class IdaLoop implements AutoCloseable {
         stats.trained(loss, result.norm(), student.exactMatch(), questions, System.nanoTime() - start);
     }
 
-    /** The teacher's greedy answers to fresh questions at {@code size}, graded against the ground truth. */
-    public ClassAccuracy evaluate(int size, int contexts) {
-        Questions qs = Questions.sample(task, contexts, size, cfg.questionsPerContext(), evalRng);
+    /**
+     * The teacher's greedy answers to fresh questions at {@code size}, drawn with {@code rng} (the loop's own
+     * evaluation generator for scheduled evaluations), graded against the ground truth.
+     */
+    public ClassAccuracy evaluate(int size, int contexts, Rng rng) {
+        Questions qs = Questions.sample(task, contexts, size, cfg.questionsPerContext(), rng);
         return qs.grade(task, amplifier.answerDirectly(qs.contexts(), qs.questions(), null));
     }
 

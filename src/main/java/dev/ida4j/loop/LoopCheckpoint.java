@@ -120,6 +120,7 @@ final class LoopCheckpoint {
             }
             s.put("asker_loss_batches", a.lossBatches);
         }
+        loop.stats.save(s.putObject("log_sums"));
         ObjectNode c = s.putObject("counters");
         c.put("overseer_decisions", loop.counters.overseerDecisions());
         c.put("model_calls", loop.counters.modelCalls());
@@ -155,6 +156,7 @@ final class LoopCheckpoint {
             a.freshLoss = s.get("asker_fresh_loss").isNull() ? Double.NaN : s.get("asker_fresh_loss").asDouble();
             a.lossBatches = s.get("asker_loss_batches").asLong();
         }
+        loop.stats.restore(s.get("log_sums"));
         JsonNode c = s.get("counters");
         loop.counters.restore(c.get("overseer_decisions").asLong(), c.get("model_calls").asLong(),
                 c.get("model_questions").asLong(), c.get("primitive_answers").asLong(), c.get("rounds").asLong(),

@@ -1,6 +1,12 @@
 package dev.ida4j.loop;
 
-/** Sums since the last log record: what a metrics line averages. */
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Sums since the last log record: what a metrics line averages. Saved in a checkpoint, so that a resumed run's next
+ * record averages the same steps as an uninterrupted run's.
+ */
 final class LoopStats {
     double lossSum;
     double normSum;
@@ -14,7 +20,6 @@ final class LoopStats {
     double targetAccuracySum;
     double agreementSum;
     long generationBatches;
-    boolean promoted;
 
     void trained(float loss, double norm, float trainAccuracy, int batchQuestions, long nanos) {
         lossSum += loss;
@@ -34,6 +39,29 @@ final class LoopStats {
         generationBatches++;
     }
 
+    void save(ObjectNode into) {
+        into.put("loss_sum", lossSum).put("norm_sum", normSum).put("train_accuracy_sum", trainAccuracySum)
+                .put("steps", steps).put("questions", questions).put("train_nanos", trainNanos)
+                .put("generation_nanos", generationNanos).put("generated_questions", generatedQuestions)
+                .put("teacher_accuracy_sum", teacherAccuracySum).put("target_accuracy_sum", targetAccuracySum)
+                .put("agreement_sum", agreementSum).put("generation_batches", generationBatches);
+    }
+
+    void restore(JsonNode from) {
+        lossSum = from.get("loss_sum").asDouble();
+        normSum = from.get("norm_sum").asDouble();
+        trainAccuracySum = from.get("train_accuracy_sum").asDouble();
+        steps = from.get("steps").asLong();
+        questions = from.get("questions").asLong();
+        trainNanos = from.get("train_nanos").asLong();
+        generationNanos = from.get("generation_nanos").asLong();
+        generatedQuestions = from.get("generated_questions").asLong();
+        teacherAccuracySum = from.get("teacher_accuracy_sum").asDouble();
+        targetAccuracySum = from.get("target_accuracy_sum").asDouble();
+        agreementSum = from.get("agreement_sum").asDouble();
+        generationBatches = from.get("generation_batches").asLong();
+    }
+
     void reset() {
         lossSum = 0;
         normSum = 0;
@@ -47,6 +75,5 @@ final class LoopStats {
         targetAccuracySum = 0;
         agreementSum = 0;
         generationBatches = 0;
-        promoted = false;
     }
 }

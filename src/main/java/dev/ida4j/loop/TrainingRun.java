@@ -2,6 +2,7 @@ package dev.ida4j.loop;
 
 import dev.ida4j.backend.Backend;
 import dev.ida4j.io.MetricsLog;
+import dev.ida4j.random.Rng;
 import dev.ida4j.checkpoint.CheckpointException;
 import dev.ida4j.checkpoint.Checkpoints;
 import java.io.IOException;
@@ -71,14 +72,15 @@ public final class TrainingRun {
                         loop.stats.reset();
                     }
                     if (loop.step % cfg.evalEvery() == 0) {
-                        evalAccuracy = evaluate(loop, log);
+                        evalAccuracy = evaluate(loop, log, loop.evalRng);
                     }
                     if (loop.step % cfg.checkpointEvery() == 0) {
                         checkpoint(loop, log);
                     }
                 }
                 if (loop.step % cfg.evalEvery() != 0) {
-                    evalAccuracy = evaluate(loop, log);
+                    // off the schedule: its own questions, so the loop's state (saved next) is what it would be
+                    evalAccuracy = evaluate(loop, log, new Rng(cfg.seed() ^ loop.step));
                 }
                 if (loop.step % cfg.checkpointEvery() != 0) {
                     checkpoint(loop, log);
@@ -135,8 +137,8 @@ public final class TrainingRun {
                 loop.curriculum.agreement(), asker);
     }
 
-    private double evaluate(IdaLoop loop, MetricsLog log) throws IOException {
-        ClassAccuracy acc = loop.evaluate(cfg.size(), cfg.evalContexts());
+    private double evaluate(IdaLoop loop, MetricsLog log, Rng rng) throws IOException {
+        ClassAccuracy acc = loop.evaluate(cfg.size(), cfg.evalContexts(), rng);
         MetricsLog.Record r = log.record().put("step", loop.step).put("eval_size", cfg.size())
                 .put("eval_accuracy", acc.accuracy());
         for (Map.Entry<String, Double> e : acc.perClass().entrySet()) {

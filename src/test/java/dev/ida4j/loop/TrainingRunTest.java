@@ -19,12 +19,15 @@ class TrainingRunTest {
     @TempDir
     Path tmp;
 
-    /** A run small enough for CI: tiny batches, a short buffer warm-up, checkpoints every 3 steps. */
+    /**
+     * A run small enough for CI: tiny batches, a short buffer warm-up, checkpoints every 3 steps and log records
+     * every 4, so a resume starts in the middle of a record's steps.
+     */
     static LoopConfig tiny(Mode mode, long steps) {
         return LoopConfig.defaults("permutation-powering", mode, 6, steps, 0, 42)
                 .with("generationContexts", 4).with("trainContexts", 4).with("minBufferContexts", 8)
                 .with("askerInitialBudget", 8).with("askerBatch", 4).with("minAskerBuffer", 4)
-                .with("evalContexts", 2).with("logEvery", 2).with("evalEvery", 3).with("checkpointEvery", 3)
+                .with("evalContexts", 2).with("logEvery", 4).with("evalEvery", 3).with("checkpointEvery", 3)
                 .with("promoteMinBatches", 2).with("startSize", 4);
     }
 
