@@ -49,13 +49,4 @@ public final class Counters {
         rounds = roundCount;
         encodedContexts = contexts;
     }
-
-    public void reset() {
-        overseerDecisions = 0;
-        modelCalls = 0;
-        modelQuestions = 0;
-        primitiveAnswers = 0;
-        rounds = 0;
-        encodedContexts = 0;
-    }
 }

@@ -5,6 +5,7 @@ import dev.ida4j.amplify.Counters;
 import dev.ida4j.amplify.DirectModel;
 import dev.ida4j.amplify.OneAtATime;
 import dev.ida4j.backend.Backend;
+import dev.ida4j.loop.Models;
 import dev.ida4j.loop.Questions;
 import dev.ida4j.model.answerer.Answerer;
 import dev.ida4j.model.answerer.AnswererConfig;
@@ -15,7 +16,6 @@ import dev.ida4j.task.Tasks;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.random.RandomGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -66,22 +66,7 @@ final class TreeBench implements Runnable {
         try (Backend backend = BenchCommand.backend(device, threads);
              Answerer x = new Answerer(backend, cfg, contexts, facts, facts)) {
             x.initialize(1);
-            DirectModel batched = new DirectModel() {
-                @Override
-                public int maxContexts() {
-                    return contexts;
-                }
-
-                @Override
-                public void encode(int b, int f, int[] factTokens) {
-                    x.encode(b, f, factTokens);
-                }
-
-                @Override
-                public void answer(int q, int[] questionTokens, RandomGenerator rng, int[] out) {
-                    x.answer(q, questionTokens, rng, out);
-                }
-            };
+            DirectModel batched = Models.direct(x, contexts);
             Questions qs = Questions.sample(t, contexts, size, 0, new Rng(7));
             Questions few = new Questions(qs.contexts().subList(0, baselineContexts),
                     qs.questions().subList(0, baselineContexts));

@@ -135,10 +135,6 @@ public final class IdaLoop implements AutoCloseable {
         return step;
     }
 
-    public Curriculum curriculum() {
-        return curriculum;
-    }
-
     /**
      * One X step with everything scheduled before it: generation batches (until the buffer holds its minimum, then
      * one every {@code stepsPerGeneration} steps), calls to H and one H′ step (amplification mode).

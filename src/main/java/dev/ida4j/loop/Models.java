@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /** Small adapters between the models and the loop: X as the amplifier's {@link DirectModel}, named tensor lists. */
-final class Models {
+public final class Models {
     private Models() {
     }
 
-    static DirectModel direct(Answerer x, int maxContexts) {
+    /** X answering directly, {@code maxContexts} contexts per encoding (at most X's capacity). */
+    public static DirectModel direct(Answerer x, int maxContexts) {
         return new DirectModel() {
             @Override
             public int maxContexts() {

@@ -115,6 +115,7 @@ public final class TrainingRun {
                 .put("accuracy_targets", s.targetAccuracySum / s.generationBatches)
                 .put("agreement", s.agreementSum / s.generationBatches)
                 .put("curriculum_agreement", loop.curriculum.agreement())
+                .put("targets_generated", s.generatedQuestions)
                 .put("model_calls", loop.counters.modelCalls())
                 .put("model_questions", loop.counters.modelQuestions())
                 .put("overseer_decisions", loop.counters.overseerDecisions())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.Backends;
+import dev.ida4j.loop.Models;
 import dev.ida4j.loop.Questions;
 import dev.ida4j.model.answerer.Answerer;
 import dev.ida4j.model.answerer.AnswererConfig;
@@ -13,7 +14,6 @@ import dev.ida4j.random.Rng;
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Tasks;
 import java.util.List;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,22 +37,7 @@ class BatchedEqualsOneAtATimeTest {
         try (Backend backend = Backends.create("cpu", 1);
              Answerer x = new Answerer(backend, cfg, contexts, facts, facts)) {
             x.initialize(3);
-            DirectModel batched = new DirectModel() {
-                @Override
-                public int maxContexts() {
-                    return contexts;
-                }
-
-                @Override
-                public void encode(int b, int f, int[] factTokens) {
-                    x.encode(b, f, factTokens);
-                }
-
-                @Override
-                public void answer(int q, int[] questionTokens, RandomGenerator rng, int[] out) {
-                    x.answer(q, questionTokens, rng, out);
-                }
-            };
+            DirectModel batched = Models.direct(x, contexts);
             DirectModel single = new OneAtATime(batched, task.factLength(), task.questionLength(),
                     task.answerLength());
             for (int depth = 1; depth <= 2; depth++) {
