@@ -11,7 +11,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -110,9 +114,24 @@ final class TrainCommand implements Runnable {
         }
     }
 
+    /** The config fields the flags set, by field name; null where the flag was not given. */
+    private Map<String, Object> overrides() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("lr", lr);
+        o.put("preset", preset);
+        o.put("preLayerNorm", preLn ? Boolean.TRUE : null);
+        o.put("logEvery", logEvery);
+        o.put("evalEvery", evalEvery);
+        o.put("checkpointEvery", checkpointEvery);
+        o.put("emaHorizon", emaHorizon);
+        o.put("depth", depth);
+        o.put("trainContexts", batch);
+        o.put("stepsPerGeneration", stepsPerGeneration);
+        return o;
+    }
+
     private boolean explicitConfigFlags() {
-        return preLn || lr != null || preset != null || logEvery != null || evalEvery != null || checkpointEvery != null
-                || emaHorizon != null || depth != null || batch != null || stepsPerGeneration != null;
+        return overrides().values().stream().anyMatch(Objects::nonNull);
     }
 
     private LoopConfig config() {
@@ -132,35 +151,10 @@ final class TrainCommand implements Runnable {
         }
         double mins = minutes != null ? minutes : steps == null ? 5 : 0;
         LoopConfig d = LoopConfig.defaults(task, m, size, steps == null ? 0 : steps, mins, seed);
-        if (lr != null) {
-            d = d.with("lr", lr);
-        }
-        if (preset != null) {
-            d = d.with("preset", preset);
-        }
-        if (preLn) {
-            d = d.with("preLayerNorm", true);
-        }
-        if (logEvery != null) {
-            d = d.with("logEvery", logEvery);
-        }
-        if (evalEvery != null) {
-            d = d.with("evalEvery", evalEvery);
-        }
-        if (checkpointEvery != null) {
-            d = d.with("checkpointEvery", checkpointEvery);
-        }
-        if (emaHorizon != null) {
-            d = d.with("emaHorizon", emaHorizon);
-        }
-        if (depth != null) {
-            d = d.with("depth", depth);
-        }
-        if (batch != null) {
-            d = d.with("trainContexts", batch);
-        }
-        if (stepsPerGeneration != null) {
-            d = d.with("stepsPerGeneration", stepsPerGeneration);
+        for (Map.Entry<String, Object> o : overrides().entrySet()) {
+            if (o.getValue() != null) {
+                d = d.with(o.getKey(), o.getValue());
+            }
         }
         return d;
     }
@@ -168,7 +162,7 @@ final class TrainCommand implements Runnable {
     /** The task names, for the help text. */
     static final class TaskNames implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return Tasks.names().iterator();
         }
     }
