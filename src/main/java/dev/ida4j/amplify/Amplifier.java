@@ -5,6 +5,7 @@ import dev.ida4j.overseer.Overseer;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.task.Context;
 import dev.ida4j.task.Task;
+import dev.ida4j.task.Vocabulary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -143,7 +144,7 @@ public final class Amplifier {
                         int[] sq = ask.subquestion();
                         Context context = chunk.get(contextOf[openIndex[j]]);
                         t.ask(sq);
-                        if (isBlank(sq)) {
+                        if (Vocabulary.isBlank(sq)) {
                             t.reply(new int[task.answerLength()]);
                         } else if (task.isPrimitive(sq)) {
                             counters.primitiveAnswers++;
@@ -215,15 +216,6 @@ public final class Amplifier {
             answers[i] = ts[i].answer();
         }
         return answers;
-    }
-
-    private static boolean isBlank(int[] tokens) {
-        for (int t : tokens) {
-            if (t != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Regroups flat per-question results by context (contextOf is non-decreasing). */

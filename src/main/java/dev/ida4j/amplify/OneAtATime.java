@@ -1,5 +1,6 @@
 package dev.ida4j.amplify;
 
+import dev.ida4j.task.Vocabulary;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -45,7 +46,7 @@ public final class OneAtATime implements DirectModel {
             for (int q = 0; q < questions; q++) {
                 int at = (c * questions + q) * questionLength;
                 int[] question = Arrays.copyOfRange(questionTokens, at, at + questionLength);
-                if (Arrays.stream(question).allMatch(t -> t == 0)) {
+                if (Vocabulary.isBlank(question)) {
                     continue;
                 }
                 model.encode(1, facts, context);

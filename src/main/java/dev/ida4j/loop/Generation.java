@@ -5,6 +5,7 @@ import dev.ida4j.overseer.Overseer;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.task.Context;
 import dev.ida4j.task.Task;
+import dev.ida4j.task.Vocabulary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,7 +53,7 @@ final class Generation {
             buffer.add(packer.record(facts, qs.questions().get(c), targets.get(c)));
             for (int i = 0; i < targets.get(c).size(); i++) {
                 int[] mine = direct.get(c).get(i);
-                if (!isBlank(mine) && Arrays.equals(mine, targets.get(c).get(i))) {
+                if (!Vocabulary.isBlank(mine) && Arrays.equals(mine, targets.get(c).get(i))) {
                     agree++;
                 }
                 n++;
@@ -71,14 +72,5 @@ final class Generation {
             out.add(list);
         }
         return out;
-    }
-
-    static boolean isBlank(int[] tokens) {
-        for (int t : tokens) {
-            if (t != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -214,7 +214,7 @@ public final class PermutationPowering implements Task {
         if (x >= 0 && y >= 0) {
             return Names.text(x) + " -> " + Names.text(y);
         }
-        return TaskSupport.isBlank(fact) ? "?" : VOCABULARY.render(fact);
+        return Vocabulary.isBlank(fact) ? "?" : VOCABULARY.render(fact);
     }
 
     @Override
@@ -223,7 +223,7 @@ public final class PermutationPowering implements Task {
         if (k >= 0) {
             return Names.text(Names.get(question, 0)) + " ^ " + k;
         }
-        return TaskSupport.isBlank(question) ? "?" : VOCABULARY.render(question);
+        return Vocabulary.isBlank(question) ? "?" : VOCABULARY.render(question);
     }
 
     @Override
@@ -232,7 +232,7 @@ public final class PermutationPowering implements Task {
         if (y >= 0) {
             return Names.text(y);
         }
-        return TaskSupport.isBlank(answer) ? "?" : VOCABULARY.render(answer);
+        return Vocabulary.isBlank(answer) ? "?" : VOCABULARY.render(answer);
     }
 
     @Override

@@ -298,14 +298,14 @@ public final class SequentialAssignments implements Task {
             return Names.text(Names.get(fact, 0)) + " = f(" + Names.text(Names.get(fact, 2)) + ", "
                     + Names.text(Names.get(fact, 4)) + ")";
         }
-        return TaskSupport.isBlank(fact) ? "?" : VOCABULARY.render(fact);
+        return Vocabulary.isBlank(fact) ? "?" : VOCABULARY.render(fact);
     }
 
     @Override
     public String questionText(int[] question) {
         Kind kind = kind(question);
         if (kind == null) {
-            return TaskSupport.isBlank(question) ? "?" : VOCABULARY.render(question);
+            return Vocabulary.isBlank(question) ? "?" : VOCABULARY.render(question);
         }
         return switch (kind) {
             case VALUE -> Names.text(Names.get(question, 1)) + " = ?";
@@ -323,7 +323,7 @@ public final class SequentialAssignments implements Task {
         if (Names.ofAnswer(answer) >= 0) {
             return Names.text(Names.ofAnswer(answer));
         }
-        return TaskSupport.isBlank(answer) ? "?" : VOCABULARY.render(answer);
+        return Vocabulary.isBlank(answer) ? "?" : VOCABULARY.render(answer);
     }
 
     @Override

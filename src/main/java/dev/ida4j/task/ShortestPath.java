@@ -403,14 +403,14 @@ public final class ShortestPath implements Task {
         if (x >= 0 && y >= 0) {
             return Names.text(x) + " -> " + Names.text(y);
         }
-        return TaskSupport.isBlank(fact) ? "?" : VOCABULARY.render(fact);
+        return Vocabulary.isBlank(fact) ? "?" : VOCABULARY.render(fact);
     }
 
     @Override
     public String questionText(int[] question) {
         int type = type(question);
         if (type < 0) {
-            return TaskSupport.isBlank(question) ? "?" : VOCABULARY.render(question);
+            return Vocabulary.isBlank(question) ? "?" : VOCABULARY.render(question);
         }
         String x = Names.text(Names.get(question, 1));
         return type == NEIGHBOR ? "neighbor " + x
@@ -429,7 +429,7 @@ public final class ShortestPath implements Task {
         if (Names.ofAnswer(answer) >= 0) {
             return Names.text(Names.ofAnswer(answer));
         }
-        return TaskSupport.isBlank(answer) ? "?" : VOCABULARY.render(answer);
+        return Vocabulary.isBlank(answer) ? "?" : VOCABULARY.render(answer);
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.ida4j.task;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
-/** Checks and small utilities every built-in task shares: size range, blanks, exact-match grading, text errors. */
+/** Checks and small utilities every built-in task shares: size range, exact-match grading, text errors. */
 final class TaskSupport {
     static final int MIN_SIZE = 2;
     static final int MAX_SIZE = 64;
@@ -17,19 +17,9 @@ final class TaskSupport {
         }
     }
 
-    /** Whether every token is {@code ?}. */
-    static boolean isBlank(int[] tokens) {
-        for (int t : tokens) {
-            if (t != Vocabulary.BLANK) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Exact match with the truth; {@code ?} is always wrong as a final answer. */
     static boolean matches(int[] truth, int[] answer) {
-        return !isBlank(answer) && Arrays.equals(truth, answer);
+        return !Vocabulary.isBlank(answer) && Arrays.equals(truth, answer);
     }
 
     /** {@code context} as the task's own implementation, or an error naming both. */

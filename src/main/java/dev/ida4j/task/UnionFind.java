@@ -353,7 +353,7 @@ public final class UnionFind implements Task {
         if (v >= 0 && v < DIGITS) {                                  // x is its class's root
             return type == VALUE ? numberAnswer(v) : type == DEPTH ? numberAnswer(0) : Names.answer(x);
         }
-        if (!TaskSupport.isBlank(root)) {
+        if (!Vocabulary.isBlank(root)) {
             return new int[2];
         }
         if (type == PARENT) {
@@ -410,7 +410,7 @@ public final class UnionFind implements Task {
         if (v >= 0 && v < DIGITS) {
             return Names.text(x) + " : " + v;
         }
-        return TaskSupport.isBlank(fact) ? "?" : VOCABULARY.render(fact);
+        return Vocabulary.isBlank(fact) ? "?" : VOCABULARY.render(fact);
     }
 
     @Override
@@ -422,7 +422,7 @@ public final class UnionFind implements Task {
         if (type != -1) {
             return VOCABULARY.text(type) + " " + Names.text(Names.get(question, 1));
         }
-        return TaskSupport.isBlank(question) ? "?" : VOCABULARY.render(question);
+        return Vocabulary.isBlank(question) ? "?" : VOCABULARY.render(question);
     }
 
     @Override
@@ -436,7 +436,7 @@ public final class UnionFind implements Task {
         if (Names.ofAnswer(answer) >= 0) {
             return Names.text(Names.ofAnswer(answer));
         }
-        return TaskSupport.isBlank(answer) ? "?" : VOCABULARY.render(answer);
+        return Vocabulary.isBlank(answer) ? "?" : VOCABULARY.render(answer);
     }
 
     @Override

@@ -13,6 +13,16 @@ public final class Vocabulary {
     /** The id of {@code ?}. */
     public static final int BLANK = 0;
 
+    /** Whether every token is {@link #BLANK}: a blank fact, question or answer ({@code ?}). */
+    public static boolean isBlank(int[] tokens) {
+        for (int t : tokens) {
+            if (t != BLANK) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private final String[] tokens;
     private final Map<String, Integer> ids = new HashMap<>();
 

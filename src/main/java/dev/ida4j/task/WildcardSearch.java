@@ -264,7 +264,7 @@ public final class WildcardSearch implements Task {
         if (s != null && !s.contains("*") && (v == 1 || v == -1)) {
             return s + (v == 1 ? " +1" : " -1");
         }
-        return TaskSupport.isBlank(fact) ? "?" : VOCABULARY.render(fact);
+        return Vocabulary.isBlank(fact) ? "?" : VOCABULARY.render(fact);
     }
 
     @Override
@@ -272,7 +272,7 @@ public final class WildcardSearch implements Task {
         if (wildcards(question) >= 0) {
             return letters(question, LENGTH);
         }
-        return TaskSupport.isBlank(question) ? "?" : VOCABULARY.render(question);
+        return Vocabulary.isBlank(question) ? "?" : VOCABULARY.render(question);
     }
 
     @Override
@@ -281,7 +281,7 @@ public final class WildcardSearch implements Task {
         if (v != Integer.MIN_VALUE) {
             return Integer.toString(v);
         }
-        return TaskSupport.isBlank(answer) ? "?" : VOCABULARY.render(answer);
+        return Vocabulary.isBlank(answer) ? "?" : VOCABULARY.render(answer);
     }
 
     @Override

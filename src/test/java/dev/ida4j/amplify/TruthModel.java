@@ -2,6 +2,7 @@ package dev.ida4j.amplify;
 
 import dev.ida4j.task.Context;
 import dev.ida4j.task.Task;
+import dev.ida4j.task.Vocabulary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +60,7 @@ final class TruthModel implements DirectModel {
             for (int q = 0; q < questions; q++) {
                 int at = (c * questions + q) * lq;
                 int[] question = Arrays.copyOfRange(questionTokens, at, at + lq);
-                if (Arrays.stream(question).allMatch(t -> t == 0)) {
+                if (Vocabulary.isBlank(question)) {
                     continue;
                 }
                 asked.add(question);
