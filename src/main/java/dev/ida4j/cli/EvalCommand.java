@@ -56,8 +56,8 @@ final class EvalCommand implements Runnable {
         LoopConfig cfg;
         try {
             cfg = RunDirectory.config(run);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new Main.UsageException(e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // a missing run: exit 1, one line
         }
         int n = size != null ? size : cfg.size();
         if (n > cfg.size()) {

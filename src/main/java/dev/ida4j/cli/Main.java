@@ -1,12 +1,14 @@
 package dev.ida4j.cli;
 
 import dev.ida4j.checkpoint.CheckpointException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ida4j} command: subcommands for training and benchmarking. Exit codes: 0 success, 1 failure during
- * work, 2 bad usage (picocli's usage errors and {@link IllegalArgumentException}s raised before work starts).
+ * The {@code ida4j} command: subcommands for training, evaluation and benchmarks. Exit codes: 0 success, 1 failure
+ * during work (a missing run or a refused checkpoint: one line), 2 bad usage or config (picocli's usage errors and
+ * {@link UsageException}s, raised before any work starts).
  */
 @Command(name = "ida4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Iterated amplification engine: training, evaluation and benchmarks.",
@@ -20,15 +22,27 @@ public final class Main {
     /** Runs the command line and returns its exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, ignoredArgs) -> {
+            // one line naming the culprit, not the whole usage text
+            CommandLine cmd = ex.getCommandLine();
+            String message = ex.getMessage();
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !cmd.getSubcommands().isEmpty()
+                    && !u.getUnmatched().isEmpty()) {
+                message = "unknown command '" + u.getUnmatched().getFirst() + "'; valid: "
+                        + String.join(", ", cmd.getSubcommands().keySet());
+            }
+            cmd.getErr().println("ida4j: " + message + " (see: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (ex instanceof UsageException) {
-                cmd.getErr().println("ida4j: " + ex.getMessage());
+                ex.getMessage().lines().forEach(line -> cmd.getErr().println("ida4j: " + line));
                 return 2;
             }
-            if (ex instanceof CheckpointException || ex.getCause() instanceof CheckpointException) {
-                // a refused checkpoint is a finding about the user's files, not a bug: one line naming the file
-                Throwable refusal = ex instanceof CheckpointException ? ex : ex.getCause();
-                cmd.getErr().println("ida4j: " + refusal.getMessage());
+            Throwable finding = userFileProblem(ex);
+            if (finding != null) {
+                // a missing run or a refused checkpoint is a finding about the user's files, not a bug: one line
+                cmd.getErr().println("ida4j: " + finding.getMessage());
                 return 1;
             }
             cmd.getErr().println("ida4j: " + ex);
@@ -38,7 +52,20 @@ public final class Main {
         return cl.execute(args);
     }
 
-    /** A problem with what the user asked for, found before any work started: exit code 2, one line, no trace. */
+    /** The missing file or refused checkpoint behind {@code ex}, or null when it is something else. */
+    private static Throwable userFileProblem(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof CheckpointException || t instanceof NoSuchFileException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Problems with what the user asked for, found before any work started: exit code 2, one line per problem (the
+     * message's lines), no trace.
+     */
     static final class UsageException extends RuntimeException {
         UsageException(String message) {
             super(message);

@@ -1,52 +1,62 @@
 package dev.ida4j.cli;
 
 import dev.ida4j.backend.Backend;
+import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.loop.LoopConfig;
-import dev.ida4j.loop.Mode;
 import dev.ida4j.loop.RunDirectory;
 import dev.ida4j.loop.TrainingRun;
 import dev.ida4j.task.Tasks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ida4j train}: iterated amplification on one task. With no arguments, a demo of a few minutes on the CPU:
- * amplification on permutation-powering, growing to size 16. Every flag is checked before any work starts.
+ * amplification on permutation-powering, growing to size 16. Settings come from the defaults, then a config file
+ * ({@code --config run.toml}), then the flags; every one is checked before any work starts, and the resolved settings
+ * are written into the run directory as {@code config.toml}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train X by iterated amplification (or the noasker ablation, or the supervised baseline).")
 final class TrainCommand implements Runnable {
-    @Option(names = "--task", defaultValue = "permutation-powering",
-            description = "task: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--config", paramLabel = "FILE", description = "settings from a TOML file of key = value lines;"
+            + " the keys are these flags' names (and every other LoopConfig field in kebab case); flags override it")
+    Path config;
+    @Option(names = "--task", description = "task: ${COMPLETION-CANDIDATES} (default permutation-powering)",
             completionCandidates = TaskNames.class)
     String task;
-    @Option(names = "--mode", defaultValue = "amplification",
-            description = "amplification, noasker or supervised (default ${DEFAULT-VALUE})")
+    @Option(names = "--mode", description = "amplification, noasker or supervised (default amplification)")
     String mode;
-    @Option(names = "--size", defaultValue = "16", description = "instance size to grow to, 2..64 (default ${DEFAULT-VALUE})")
-    int size;
-    @Option(names = "--steps", description = "X training steps")
+    @Option(names = "--size", description = "instance size to grow to, 2..64 (default 16)")
+    Integer size;
+    @Option(names = "--steps", description = "X training steps (with --minutes: whichever comes first)")
     Long steps;
     @Option(names = "--minutes", description = "stop after this many minutes (default 5 when --steps is not given)")
     Double minutes;
-    @Option(names = "--seed", defaultValue = "1", description = "seed of everything (default ${DEFAULT-VALUE})")
-    long seed;
+    @Option(names = "--seed", description = "seed of everything (default 1)")
+    Long seed;
     @Option(names = "--out", description = "run directory (default runs/<task>-<mode>-<time>)")
     Path out;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
+    @Option(names = "--device", description = "cpu or reference (default cpu)")
     String device;
-    @Option(names = "--threads", defaultValue = "1", description = "CPU threads (default ${DEFAULT-VALUE})")
-    int threads;
+    @Option(names = "--threads", description = "CPU threads (default 1)")
+    Integer threads;
     @Option(names = "--checkpoint-every", description = "X steps between checkpoints (default 500)")
     Integer checkpointEvery;
     @Option(names = "--resume", description = "continue the run in this directory from its newest checkpoint")
@@ -74,37 +84,55 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        if (resume != null && out != null) {
-            throw new Main.UsageException("--resume DIR continues that directory: do not also give --out");
-        }
-        LoopConfig cfg;
-        Path dir;
         boolean resuming = resume != null;
-        try {
-            if (resuming) {
-                if (explicitConfigFlags()) {
-                    throw new Main.UsageException("--resume continues a run with its own configuration; only "
-                            + "--steps, --minutes, --threads and --device may be given with it");
-                }
-                dir = resume;
+        LoopConfig cfg;
+        String deviceName;
+        Path dir;
+        if (resuming) {
+            List<String> others = settingFlags().keySet().stream()
+                    .filter(k -> !List.of("steps", "minutes", "threads", "device").contains(k)).toList();
+            if (config != null || !others.isEmpty()) {
+                throw new Main.UsageException("--resume continues a run with its own configuration; only --steps,"
+                        + " --minutes, --threads and --device may be given with it (not --"
+                        + (config != null ? "config" : others.getFirst()) + ")");
+            }
+            dir = resume;
+            try {
                 cfg = RunDirectory.config(dir);
                 if (steps != null || minutes != null) {
                     cfg = cfg.with("steps", steps == null ? 0 : steps).with("minutes", minutes == null ? 0 : minutes);
                 }
-            } else {
-                cfg = config();
-                dir = out != null ? out : Path.of("runs", task + "-" + mode + "-"
-                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                if (threads != null) {
+                    cfg = cfg.with("threads", threads);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new Main.UsageException(e.getMessage());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IllegalArgumentException e) {
-            throw new Main.UsageException(e.getMessage());
-        } catch (IOException e) {
-            throw new Main.UsageException(e.getMessage());
+            deviceName = device != null ? device : "cpu";
+        } else {
+            TrainSettings.Resolved r = resolve();
+            cfg = r.config();
+            deviceName = r.device();
+            dir = r.out() != null ? r.out() : Path.of("runs", cfg.taskName() + "-" + cfg.mode().label() + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            try {
+                if (Checkpoints.latest(dir).isPresent()) {
+                    throw new Main.UsageException(dir + " already holds a run: resume it with --resume, or choose"
+                            + " another --out");
+                }
+                Files.createDirectories(dir);
+                Files.writeString(dir.resolve("config.toml"), "# the resolved settings of this run; "
+                        + "ida4j train --config this-file reruns it\n" + TrainSettings.toToml(cfg, deviceName));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         System.out.printf(Locale.ROOT, "train: %s, %s, size %d (curriculum from %d), %s on %s, run directory %s%n",
                 cfg.taskName(), cfg.mode().label(), cfg.size(), cfg.startSize(),
-                cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", device, dir);
-        try (Backend backend = BenchCommand.backend(device, threads)) {
+                cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", deviceName, dir);
+        try (Backend backend = BenchCommand.backend(deviceName, cfg.threads())) {
             TrainingRun.Summary s = new TrainingRun(backend, cfg, dir, System.out).run(resuming);
             System.out.printf(Locale.ROOT, "done: %d steps, size %d, teacher accuracy %.4f at size %d, %d H calls;"
                     + " run directory %s%n", s.steps(), s.size(), s.evalAccuracy(), cfg.size(), s.overseerCalls(),
@@ -114,49 +142,33 @@ final class TrainCommand implements Runnable {
         }
     }
 
-    /** The config fields the flags set, by field name; null where the flag was not given. */
-    private Map<String, Object> overrides() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("lr", lr);
-        o.put("preset", preset);
-        o.put("preLayerNorm", preLn ? Boolean.TRUE : null);
-        o.put("logEvery", logEvery);
-        o.put("evalEvery", evalEvery);
-        o.put("checkpointEvery", checkpointEvery);
-        o.put("emaHorizon", emaHorizon);
-        o.put("depth", depth);
-        o.put("trainContexts", batch);
-        o.put("stepsPerGeneration", stepsPerGeneration);
-        return o;
-    }
-
-    private boolean explicitConfigFlags() {
-        return overrides().values().stream().anyMatch(Objects::nonNull);
-    }
-
-    private LoopConfig config() {
-        Tasks.byName(task);
-        Mode m = Mode.parse(mode);
-        if (size < 2 || size > 64) {
-            throw new IllegalArgumentException("--size " + size + " is outside 2..64");
-        }
-        if (steps != null && steps < 1 || minutes != null && !(minutes > 0)) {
-            throw new IllegalArgumentException("--steps and --minutes must be positive");
-        }
-        if (!device.equals("cpu") && !device.equals("reference")) {
-            throw new IllegalArgumentException("--device '" + device + "' is not available; valid: cpu, reference");
-        }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads " + threads + " must be positive");
-        }
-        double mins = minutes != null ? minutes : steps == null ? 5 : 0;
-        LoopConfig d = LoopConfig.defaults(task, m, size, steps == null ? 0 : steps, mins, seed);
-        for (Map.Entry<String, Object> o : overrides().entrySet()) {
-            if (o.getValue() != null) {
-                d = d.with(o.getKey(), o.getValue());
+    /** The settings given as flags, by key (the flag's name): only those on the command line. */
+    private Map<String, TrainSettings.Setting> settingFlags() {
+        Map<String, TrainSettings.Setting> flags = new LinkedHashMap<>();
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String key = o.longestName().substring(2);
+            if (!List.of("config", "resume", "help", "version").contains(key)) {
+                flags.put(key, TrainSettings.flag(key, o.getValue()));
             }
         }
-        return d;
+        return flags;
+    }
+
+    /** Defaults, then the config file, then the flags; exit 2 listing every problem. */
+    private TrainSettings.Resolved resolve() {
+        List<String> problems = new ArrayList<>();
+        Map<String, TrainSettings.Setting> settings = new LinkedHashMap<>();
+        if (config != null) {
+            String name = config.toString();
+            ConfigFile.read(config, problems).forEach((key, entry) ->
+                    settings.put(key, new TrainSettings.Setting(entry.value(), name + ":" + entry.line())));
+        }
+        settings.putAll(settingFlags());
+        TrainSettings.Resolved r = TrainSettings.resolve(settings, problems);
+        if (!problems.isEmpty()) {
+            throw new Main.UsageException(String.join("\n", problems));
+        }
+        return r;
     }
 
     /** The task names, for the help text. */

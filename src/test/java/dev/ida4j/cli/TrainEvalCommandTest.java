@@ -104,7 +104,7 @@ class TrainEvalCommandTest {
         assertThat(Main.run("train", "--resume", tmp.toString(), "--lr", "0.1")).isEqualTo(2);
         assertThat(err()).contains("--resume");
         assertThat(Main.run("train", "--resume", tmp.toString(), "--out", tmp.toString())).isEqualTo(2);
-        assertThat(Main.run("train", "--resume", tmp.resolve("absent").toString())).isEqualTo(2);
+        assertThat(Main.run("train", "--resume", tmp.resolve("absent").toString())).isEqualTo(1);
         assertThat(Main.run("eval", "--run", tmp.toString(), "--out", "x", "--model", "oracle")).isEqualTo(2);
         assertThat(err()).contains("'oracle'").contains("teacher, student, amplified");
         assertThat(Main.run("bench", "tree", "--task", "nope")).isEqualTo(2);

@@ -1,0 +1,237 @@
+package dev.ida4j.cli;
+
+import dev.ida4j.loop.LoopConfig;
+import dev.ida4j.loop.Mode;
+import dev.ida4j.task.Tasks;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code train}'s settings by key. A key is both a config-file key and, where the flag exists, the flag's name
+ * ({@code lr} and {@code --lr}): the {@link LoopConfig} fields in kebab case ({@code ema-horizon}), except
+ * {@code task}, {@code pre-ln} and {@code batch}, plus {@code device} and {@code out}. Values from a config file and
+ * from flags go through the same checks; every problem is collected, each naming where it came from.
+ */
+final class TrainSettings {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Map<String, String> FIELD_NAMES = Map.of("task", "taskName", "pre-ln", "preLayerNorm",
+            "batch", "trainContexts");
+    /** The config fields by key, in the record's order. */
+    private static final Map<String, RecordComponent> FIELDS = fields();
+    /** Keys decided before the defaults can be made; each is checked here, the rest by {@link LoopConfig}. */
+    private static final List<String> FIRST = List.of("task", "mode", "size", "steps", "minutes", "seed");
+
+    /** A value for a key and where it came from ({@code "--lr"}, {@code "run.toml:3"}). */
+    record Setting(JsonNode value, String source) {
+    }
+
+    /** The outcome: the config, the device, and the run directory if one was set (else null). */
+    record Resolved(LoopConfig config, String device, Path out) {
+    }
+
+    private TrainSettings() {
+    }
+
+    private static Map<String, RecordComponent> fields() {
+        Map<String, RecordComponent> m = new LinkedHashMap<>();
+        for (RecordComponent c : LoopConfig.class.getRecordComponents()) {
+            String key = FIELD_NAMES.entrySet().stream().filter(e -> e.getValue().equals(c.getName()))
+                    .map(Map.Entry::getKey).findFirst()
+                    .orElse(c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT));
+            m.put(key, c);
+        }
+        return m;
+    }
+
+    /** Every key a config file may hold. */
+    static List<String> keys() {
+        List<String> keys = new ArrayList<>(FIELDS.keySet());
+        keys.addAll(List.of("device", "out"));
+        return keys;
+    }
+
+    /** A flag's value as a setting (what picocli parsed; paths as text). */
+    static Setting flag(String key, Object value) {
+        Object v = value instanceof Path p ? p.toString() : value;
+        return new Setting(JSON.valueToTree(v), "--" + key);
+    }
+
+    /**
+     * The config from the merged settings (later sources already replaced earlier ones), or null with the problems
+     * added to {@code problems}, each naming its source and key.
+     */
+    static Resolved resolve(Map<String, Setting> settings, List<String> problems) {
+        int before = problems.size();
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Setting> e : settings.entrySet()) {
+            String key = e.getKey();
+            Setting s = e.getValue();
+            try {
+                values.put(key, value(key, s.value()));
+            } catch (IllegalArgumentException ex) {
+                problems.add(describe(key, s) + ": " + ex.getMessage());
+            }
+        }
+        Long steps = (Long) values.get("steps");
+        Double minutes = (Double) values.get("minutes");
+        double mins = minutes != null ? minutes : steps == null ? 5 : 0;
+        String task = (String) values.getOrDefault("task", "permutation-powering");
+        Mode mode = (Mode) values.getOrDefault("mode", Mode.AMPLIFICATION);
+        int size = (Integer) values.getOrDefault("size", 16);
+        long seed = (Long) values.getOrDefault("seed", 1L);
+        LoopConfig base;
+        try {
+            base = LoopConfig.defaults(task, mode, size, steps == null ? 0 : steps, mins, seed);
+        } catch (IllegalArgumentException ex) {
+            // a problem of its own key, reported above; check the remaining keys against the plain defaults
+            base = LoopConfig.defaults("permutation-powering", Mode.AMPLIFICATION, 16, 0, 5, 1);
+        }
+        ObjectNode all = JSON.valueToTree(base);
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            RecordComponent field = FIELDS.get(e.getKey());
+            if (field == null || FIRST.contains(e.getKey())) {
+                continue;
+            }
+            try {
+                base.with(field.getName(), e.getValue());
+                all.set(field.getName(), JSON.valueToTree(e.getValue()));
+            } catch (IllegalArgumentException ex) {
+                problems.add(describe(e.getKey(), settings.get(e.getKey())) + ": " + ex.getMessage());
+            }
+        }
+        String device = (String) values.getOrDefault("device", "cpu");
+        if (problems.size() > before) {
+            return null;
+        }
+        try {
+            String out = (String) values.get("out");
+            return new Resolved(LoopConfig.fromJson(all), device, out == null ? null : Path.of(out));
+        } catch (IllegalArgumentException ex) {
+            problems.add("the settings together: " + ex.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code --lr -1} or {@code run.toml:3: lr = -1}. */
+    private static String describe(String key, Setting s) {
+        String value = s.value().isString() ? s.value().stringValue() : s.value().toString();
+        return s.source().startsWith("--") ? s.source() + " " + value : s.source() + ": " + key + " = " + value;
+    }
+
+    /** The Java value of a setting, type-checked (no floats for integers, no strings for numbers, no coercion). */
+    private static Object value(String key, JsonNode v) {
+        switch (key) {
+            case "task" -> {
+                String name = text(v);
+                Tasks.byName(name);
+                return name;
+            }
+            case "mode" -> {
+                return Mode.parse(text(v));
+            }
+            case "size" -> {
+                int size = (int) integer(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                if (size < 2 || size > 64) {
+                    throw new IllegalArgumentException("is outside 2..64");
+                }
+                return size;
+            }
+            case "steps" -> {
+                long steps = integer(v, Long.MIN_VALUE, Long.MAX_VALUE);
+                if (steps < 1) {
+                    throw new IllegalArgumentException("must be positive");
+                }
+                return steps;
+            }
+            case "minutes" -> {
+                double minutes = number(v);
+                if (!(minutes > 0)) {
+                    throw new IllegalArgumentException("must be positive");
+                }
+                return minutes;
+            }
+            case "device" -> {
+                String device = text(v);
+                if (!device.equals("cpu") && !device.equals("reference")) {
+                    throw new IllegalArgumentException("is not available; valid: cpu, reference");
+                }
+                return device;
+            }
+            case "out" -> {
+                return text(v);
+            }
+            default -> {
+                RecordComponent field = FIELDS.get(key);
+                if (field == null) {
+                    throw new IllegalArgumentException("unknown key; valid keys: " + String.join(", ", keys()));
+                }
+                Class<?> type = field.getType();
+                if (type == int.class) {
+                    return (int) integer(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                } else if (type == long.class) {
+                    return integer(v, Long.MIN_VALUE, Long.MAX_VALUE);
+                } else if (type == float.class) {
+                    return (float) number(v);
+                } else if (type == double.class) {
+                    return number(v);
+                } else if (type == boolean.class) {
+                    if (!v.isBoolean()) {
+                        throw new IllegalArgumentException("must be true or false");
+                    }
+                    return v.booleanValue();
+                }
+                return text(v);
+            }
+        }
+    }
+
+    private static String text(JsonNode v) {
+        if (!v.isString()) {
+            throw new IllegalArgumentException("must be a string (in quotes)");
+        }
+        return v.stringValue();
+    }
+
+    private static long integer(JsonNode v, long min, long max) {
+        if (!v.isIntegralNumber()) {
+            throw new IllegalArgumentException("must be an integer");
+        }
+        if (!v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
+            throw new IllegalArgumentException("is out of range " + min + ".." + max);
+        }
+        return v.longValue();
+    }
+
+    private static double number(JsonNode v) {
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException("must be a number");
+        }
+        return v.doubleValue();
+    }
+
+    /**
+     * The resolved settings as a config file: every key (a run length left at 0, meaning "not set", is left out), so
+     * the file alone reproduces the run.
+     */
+    static String toToml(LoopConfig cfg, String device) {
+        JsonNode tree = JSON.valueToTree(cfg);
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, RecordComponent> e : FIELDS.entrySet()) {
+            JsonNode v = tree.get(e.getValue().getName());
+            if ((e.getKey().equals("steps") || e.getKey().equals("minutes")) && v.doubleValue() == 0) {
+                continue;
+            }
+            values.put(e.getKey(), e.getKey().equals("mode") ? cfg.mode().label() : v);
+        }
+        values.put("device", device);
+        return ConfigFile.write(values);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.ida4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ida4j.loop.LoopConfig;
+import dev.ida4j.loop.Mode;
+import dev.ida4j.loop.RunDirectory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainConfigFileTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path file(String name, String text) throws IOException {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void shouldTakeSettingsFromTheFileLetFlagsOverrideAndWriteTheResolvedConfig() throws IOException {
+        Path run = tmp.resolve("run");
+        Path cfg = file("run.toml", """
+                # a small noasker run
+                task = "wildcard-search"
+                mode = "noasker"
+                size = 4
+                steps = 2
+                lr = 0.002          # overridden below
+                ema-horizon = 7
+                "log-every" = 1
+                checkpoint-every = 1
+                buffer-contexts = 300
+                min-buffer-contexts = 200
+                subanswer-error-rate = 0.25
+                out = "%s"
+                """.formatted(run.toString().replace("\\", "\\\\")));
+        assertThat(Main.run("train", "--config", cfg.toString(), "--lr", "0.003", "--seed", "9")).isZero();
+
+        LoopConfig c = RunDirectory.config(run);
+        assertThat(c.taskName()).isEqualTo("wildcard-search");
+        assertThat(c.mode()).isEqualTo(Mode.NOASKER);
+        assertThat(c.size()).isEqualTo(4);
+        assertThat(c.steps()).isEqualTo(2);
+        assertThat(c.minutes()).isZero();
+        assertThat(c.lr()).isEqualTo(0.003f);
+        assertThat(c.seed()).isEqualTo(9);
+        assertThat(c.emaHorizon()).isEqualTo(7);
+        assertThat(c.logEvery()).isEqualTo(1);
+        assertThat(c.bufferContexts()).isEqualTo(300);
+        assertThat(c.minBufferContexts()).isEqualTo(200);
+        assertThat(c.subanswerErrorRate()).isEqualTo(0.25);
+        assertThat(c.trainContexts()).isEqualTo(16);   // untouched: the default
+
+        // the written config.toml alone reproduces the run's config
+        Path written = run.resolve("config.toml");
+        assertThat(Files.readString(written)).contains("lr = 0.003").contains("mode = 'noasker'")
+                .contains("ema-horizon = 7").contains("device = 'cpu'").doesNotContain("minutes");
+        Path rerun = tmp.resolve("rerun");
+        assertThat(Main.run("train", "--config", written.toString(), "--out", rerun.toString())).isZero();
+        assertThat(RunDirectory.config(rerun)).isEqualTo(c);
+        assertThat(Files.readString(rerun.resolve("config.toml"))).isEqualTo(Files.readString(written));
+    }
+
+    @Test
+    void shouldListEveryProblemOfABadFileEachNamingItsKeyAndLeaveNothingBehind() throws IOException {
+        Path run = tmp.resolve("never");
+        Path cfg = file("bad.toml", """
+                task = "wildcard-search"
+                size = 65
+                lr = "fast"
+                depth = 1.5
+                ema-horizn = 100
+                depth = 2
+                pre-ln = 1
+                eval-every = 0
+                out = "%s"
+                """.formatted(run.toString().replace("\\", "\\\\")));
+        assertThat(Main.run("train", "--config", cfg.toString(), "--mode", "magic")).isEqualTo(2);
+        String e = err();
+        assertThat(e.lines()).allSatisfy(l -> assertThat(l).startsWith("ida4j: "));
+        assertThat(e).contains("bad.toml:6: duplicate key 'depth' (first set on line 4)")
+                .contains("bad.toml:2: size = 65: is outside 2..64")
+                .contains("bad.toml:3: lr = fast: must be a number")
+                .contains("bad.toml:4: depth = 1.5: must be an integer")
+                .contains("bad.toml:5: ema-horizn = 100: unknown key; valid keys: task, mode, size")
+                .contains("bad.toml:7: pre-ln = 1: must be true or false")
+                .contains("bad.toml:8: eval-every = 0: evalEvery must be positive")
+                .contains("--mode magic: unknown mode 'magic'")
+                .doesNotContain("\tat ");
+        assertThat(e.lines()).hasSize(8);
+        assertThat(run).doesNotExist();
+        assertThat(tmp.resolve("runs")).doesNotExist();
+    }
+
+    @Test
+    void shouldReportSyntaxErrorsTablesAndCrossFieldProblemsWithExitTwo() throws IOException {
+        Path syntax = file("syntax.toml", "size = 8\nlr = \n");
+        assertThat(Main.run("train", "--config", syntax.toString())).isEqualTo(2);
+        assertThat(err()).contains("syntax.toml:2: ");
+
+        err.reset();
+        Path table = file("table.toml", "size = 8\n[model]\npreset = \"paper\"\n");
+        assertThat(Main.run("train", "--config", table.toString())).isEqualTo(2);
+        assertThat(err()).contains("table.toml:2: 'model' is a table");
+
+        err.reset();
+        Path cross = file("cross.toml", "buffer-contexts = 100\nmin-buffer-contexts = 200\n");
+        assertThat(Main.run("train", "--config", cross.toString(), "--out", tmp.resolve("x").toString()))
+                .isEqualTo(2);
+        assertThat(err()).contains("the settings together: a buffer's minimum fill exceeds its capacity");
+        assertThat(tmp.resolve("x")).doesNotExist();
+
+        err.reset();
+        assertThat(Main.run("train", "--config", tmp.resolve("absent.toml").toString())).isEqualTo(2);
+        assertThat(err()).contains("absent.toml: cannot read the config file");
+    }
+
+    @Test
+    void shouldRefuseAConfigFileWithResumeAndAMissingRunWithExitOne() throws IOException {
+        Path cfg = file("run.toml", "size = 4\n");
+        assertThat(Main.run("train", "--resume", tmp.toString(), "--config", cfg.toString())).isEqualTo(2);
+        assertThat(err()).contains("not --config");
+
+        err.reset();
+        assertThat(Main.run("train", "--resume", tmp.resolve("absent").toString())).isEqualTo(1);
+        assertThat(err().strip()).isEqualTo("ida4j: " + tmp.resolve("absent") + ": no such run directory");
+        err.reset();
+        assertThat(Main.run("eval", "--run", tmp.resolve("absent").toString(), "--out", "x.jsonl")).isEqualTo(1);
+        assertThat(err().lines()).hasSize(1);
+    }
+
+    @Test
+    void shouldAnswerPicocliUsageErrorsWithOneLineNamingTheCulprit() {
+        assertThat(Main.run("train", "--lr", "abc")).isEqualTo(2);
+        assertThat(Main.run("nope")).isEqualTo(2);
+        assertThat(Main.run("bench", "warp")).isEqualTo(2);
+        assertThat(err().lines()).containsExactly(
+                "ida4j: Invalid value for option '--lr': 'abc' is not a float (see: ida4j train --help)",
+                "ida4j: unknown command 'nope'; valid: train, eval, bench, help (see: ida4j --help)",
+                "ida4j: unknown command 'warp'; valid: gemm, step, tree (see: ida4j bench --help)");
+    }
+}
