@@ -132,8 +132,14 @@ final class TrainCommand implements Runnable {
         System.out.printf(Locale.ROOT, "train: %s, %s, size %d (curriculum from %d), %s on %s, run directory %s%n",
                 cfg.taskName(), cfg.mode().label(), cfg.size(), cfg.startSize(),
                 cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", deviceName, dir);
-        try (Backend backend = BenchCommand.backend(deviceName, cfg.threads())) {
-            TrainingRun.Summary s = new TrainingRun(backend, cfg, dir, System.out).run(resuming);
+        boolean bySteps = cfg.steps() > 0;
+        try (Backend backend = BenchCommand.backend(deviceName, cfg.threads());
+             ProgressLine progress = bySteps ? ProgressLine.start("train", cfg.steps(), "steps")
+                     : ProgressLine.start("train", cfg.minutes() * 60, "s")) {
+            TrainingRun.Summary s = new TrainingRun(backend, cfg, dir, progress.lines())
+                    .onStep((step, seconds) -> progress.update(bySteps ? step : seconds, step, "steps"))
+                    .run(resuming);
+            progress.close();
             System.out.printf(Locale.ROOT, "done: %d steps, size %d, teacher accuracy %.4f at size %d, %d H calls;"
                     + " run directory %s%n", s.steps(), s.size(), s.evalAccuracy(), cfg.size(), s.overseerCalls(),
                     s.runDir().toAbsolutePath());

@@ -58,6 +58,7 @@ public final class IdaLoop implements AutoCloseable {
     final TranscriptLayout layout;
     long step;
     long generations;
+    long targetQuestions;              // questions given targets, over the whole run
     final LoopStats stats = new LoopStats();
 
     public IdaLoop(Backend backend, LoopConfig cfg) {
@@ -136,6 +137,18 @@ public final class IdaLoop implements AutoCloseable {
     }
 
     /**
+     * Calls to the real overseer H so far, each one question it decomposed: its transcripts for H′ (amplification),
+     * every target (noasker), none (the supervised baseline).
+     */
+    public long overseerCalls() {
+        return switch (cfg.mode()) {
+            case AMPLIFICATION -> askerTraining.calls;
+            case NOASKER -> targetQuestions;
+            case SUPERVISED -> 0;
+        };
+    }
+
+    /**
      * One X step with everything scheduled before it: generation batches (until the buffer holds its minimum, then
      * one every {@code stepsPerGeneration} steps), calls to H and one H′ step (amplification mode).
      */
@@ -158,6 +171,7 @@ public final class IdaLoop implements AutoCloseable {
         Generation.Result result = generation.run(xBuffer, cfg.generationContexts(), curriculum.size(),
                 cfg.questionsPerContext(), targetOverseer, cfg.depth(), dataRng, answerRng);
         generations++;
+        targetQuestions += result.questions();
         stats.generated(result, System.nanoTime() - start);
         curriculum.record(result.agreement());
     }

@@ -90,6 +90,7 @@ final class LoopCheckpoint {
         s.set("config", JSON.valueToTree(loop.cfg));
         s.put("step", loop.step);
         s.put("generations", loop.generations);
+        s.put("target_questions", loop.targetQuestions);
         s.put("x_optimizer_steps", loop.xOptimizer.steps());
         s.put("curriculum_size", loop.curriculum.size());
         s.put("curriculum_batches", loop.curriculum.batchesAtSize());
@@ -134,6 +135,7 @@ final class LoopCheckpoint {
     private static void restoreState(IdaLoop loop, JsonNode s) {
         loop.step = s.get("step").asLong();
         loop.generations = s.get("generations").asLong();
+        loop.targetQuestions = s.get("target_questions").asLong();
         loop.xOptimizer.restore(s.get("x_optimizer_steps").asInt());
         loop.curriculum.restore(s.get("curriculum_size").asInt(), s.get("curriculum_batches").asInt(),
                 s.get("curriculum_agreement").asDouble());

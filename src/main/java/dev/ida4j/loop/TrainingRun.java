@@ -31,6 +31,8 @@ public final class TrainingRun {
     private final Path runDir;
     private final PrintStream out;
     private final Checkpoints checkpoints;
+    private double lastTargetAccuracy = Double.NaN;   // of the latest generation batches
+    private StepListener listener = (step, seconds) -> { };
 
     public TrainingRun(Backend backend, LoopConfig cfg, Path runDir, PrintStream out) {
         this.backend = backend;
@@ -38,6 +40,19 @@ public final class TrainingRun {
         this.runDir = runDir;
         this.out = out;
         this.checkpoints = new Checkpoints(backend);
+    }
+
+    /** Told after every X step, for a progress display. */
+    @FunctionalInterface
+    public interface StepListener {
+        /** X step {@code step} is done, {@code seconds} after this process's training started. */
+        void stepped(long step, double seconds);
+    }
+
+    /** Sets who is told after every step; returns this. */
+    public TrainingRun onStep(StepListener l) {
+        this.listener = l;
+        return this;
     }
 
     /** What a finished run reports. */
@@ -67,6 +82,7 @@ public final class TrainingRun {
                 long start = System.nanoTime();
                 while ((cfg.steps() == 0 || loop.step < cfg.steps()) && System.nanoTime() < deadline) {
                     loop.runStep();
+                    listener.stepped(loop.step, (System.nanoTime() - start) / 1e9);
                     if (loop.step % cfg.logEvery() == 0) {
                         record(loop, log, start);
                         loop.stats.reset();
@@ -86,8 +102,7 @@ public final class TrainingRun {
                     checkpoint(loop, log);
                 }
             }
-            long calls = loop.askerTraining != null ? loop.askerTraining.calls : 0;
-            return new Summary(loop.step, loop.curriculum.size(), evalAccuracy, calls, runDir);
+            return new Summary(loop.step, loop.curriculum.size(), evalAccuracy, loop.overseerCalls(), runDir);
         }
     }
 
@@ -104,6 +119,9 @@ public final class TrainingRun {
     private void record(IdaLoop loop, MetricsLog log, long start) throws IOException {
         LoopStats s = loop.stats;
         double trainSeconds = s.trainNanos / 1e9;
+        if (s.generationBatches > 0) {
+            lastTargetAccuracy = s.targetAccuracySum / s.generationBatches;
+        }
         MetricsLog.Record r = log.record()
                 .put("step", loop.step)
                 .put("round", loop.generations)
@@ -123,12 +141,12 @@ public final class TrainingRun {
                 .put("questions_per_s", s.questions / trainSeconds)
                 .put("generation_s", s.generationNanos / 1e9)
                 .put("train_s", trainSeconds)
-                .put("elapsed_s", (System.nanoTime() - start) / 1e9);
+                .put("elapsed_s", (System.nanoTime() - start) / 1e9)
+                .put("h_calls", loop.overseerCalls());
         String asker = "";
         if (loop.askerTraining != null) {
             AskerTraining a = loop.askerTraining;
-            r.put("loss_asker", a.lastLoss).put("loss_asker_fresh", a.freshLoss).put("h_calls", a.calls)
-                    .put("asker_steps", a.steps);
+            r.put("loss_asker", a.lastLoss).put("loss_asker_fresh", a.freshLoss).put("asker_steps", a.steps);
             asker = String.format(Locale.ROOT, "  H′ loss %.4f  H calls %d", a.freshLoss, a.calls);
         }
         r.write();
@@ -146,8 +164,10 @@ public final class TrainingRun {
             r.put("eval_class/" + e.getKey(), e.getValue());
         }
         r.write();
-        out.printf(Locale.ROOT, "eval   step %6d  size %2d  teacher accuracy %.4f over %d questions%n", loop.step,
-                cfg.size(), acc.accuracy(), acc.total());
+        // one greppable line: the teacher on fresh questions of the final size; its latest targets' accuracy (at the
+        // curriculum's size), the curriculum's size, and the calls to H so far
+        out.printf(Locale.ROOT, "round %d step %d: teacher %.3f targets %.3f size %d H-calls %d%n", loop.generations,
+                loop.step, acc.accuracy(), lastTargetAccuracy, loop.curriculum.size(), loop.overseerCalls());
         return acc.accuracy();
     }
 }

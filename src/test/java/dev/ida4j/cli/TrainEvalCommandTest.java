@@ -53,6 +53,10 @@ class TrainEvalCommandTest {
         Path run = tmp.resolve("run");
         assertThat(train(run, "--mode", "noasker")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("done: 2 steps").contains(run.toString());
+        // one greppable line per evaluation; noasker calls H once per generated target question
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("round ")))
+                .singleElement().asString()
+                .matches("round [1-9]\\d* step 2: teacher [01]\\.\\d{3} targets [01]\\.\\d{3} size 4 H-calls [1-9]\\d*");
         assertThat(run.resolve("checkpoints/step-2/model.safetensors")).exists();
         assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).startsWith("{\"step\":"));
