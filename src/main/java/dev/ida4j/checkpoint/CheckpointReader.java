@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,30 @@ final class CheckpointReader {
             }
         }
         return state.state();
+    }
+
+    /** Verifies every file of the checkpoint in {@code dir}, one at a time, reporting what each holds or its problem. */
+    static CheckpointReport inspect(Path dir) throws CheckpointException {
+        StateFile state = state(dir);
+        List<CheckpointReport.FileReport> files = new ArrayList<>();
+        for (Map.Entry<String, StateFile.FileRecord> f : state.files().entrySet()) {
+            StateFile.FileRecord record = f.getValue();
+            List<CheckpointReport.TensorReport> tensors = new ArrayList<>();
+            String problem = null;
+            try (TensorArena host = TensorArena.host("checkpoint-inspect")) {
+                SafeTensors read = verified(dir.resolve(f.getKey()), record, host);
+                for (Map.Entry<String, Tensor> t : read.tensors().entrySet()) {
+                    Tensor x = t.getValue();
+                    tensors.add(new CheckpointReport.TensorReport(t.getKey(), x.dtype(), x.shape(), x.numel(),
+                            Crc.hex(record.tensorCrcs().get(t.getKey()))));
+                }
+            } catch (CheckpointException e) {
+                problem = e.getMessage();
+            }
+            files.add(new CheckpointReport.FileReport(f.getKey(), record.bytes(), Crc.hex(record.headerCrc()),
+                    tensors, problem));
+        }
+        return new CheckpointReport(dir, state.step(), state.state(), List.copyOf(files));
     }
 
     static StateFile state(Path dir) throws CheckpointException {

@@ -69,6 +69,16 @@ public final class Checkpoints {
         return reader.load(checkpointDir, into);
     }
 
+    /**
+     * What the checkpoint in {@code checkpointDir} holds, every file verified (sizes, header and tensor checksums)
+     * without loading anything into a model; a file that fails carries its problem in the report.
+     *
+     * @throws CheckpointException if its {@code state.json} is missing or fails its own checks
+     */
+    public static CheckpointReport inspect(Path checkpointDir) throws CheckpointException {
+        return CheckpointReader.inspect(checkpointDir);
+    }
+
     /** The caller's state saved in {@code checkpointDir}, checksum verified, without reading any tensor file. */
     public static JsonNode readState(Path checkpointDir) throws CheckpointException {
         return CheckpointReader.state(checkpointDir).state();

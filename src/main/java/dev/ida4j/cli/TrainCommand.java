@@ -124,7 +124,8 @@ final class TrainCommand implements Runnable {
                 }
                 Files.createDirectories(dir);
                 Files.writeString(dir.resolve("config.toml"), "# the resolved settings of this run; "
-                        + "ida4j train --config this-file reruns it\n" + TrainSettings.toToml(cfg, deviceName));
+                        + "ida4j train --config this-file reruns it\n" + TrainSettings.toToml(cfg)
+                        + ConfigFile.write(Map.of("device", deviceName)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -218,10 +218,10 @@ final class TrainSettings {
     }
 
     /**
-     * The resolved settings as a config file: every key (a run length left at 0, meaning "not set", is left out), so
-     * the file alone reproduces the run.
+     * A config as a config file: every key but {@code device} and {@code out} (a run length left at 0, meaning "not
+     * set", is left out).
      */
-    static String toToml(LoopConfig cfg, String device) {
+    static String toToml(LoopConfig cfg) {
         JsonNode tree = JSON.valueToTree(cfg);
         Map<String, Object> values = new LinkedHashMap<>();
         for (Map.Entry<String, RecordComponent> e : FIELDS.entrySet()) {
@@ -231,7 +231,6 @@ final class TrainSettings {
             }
             values.put(e.getKey(), e.getKey().equals("mode") ? cfg.mode().label() : v);
         }
-        values.put("device", device);
         return ConfigFile.write(values);
     }
 }

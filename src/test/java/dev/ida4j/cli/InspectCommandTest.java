@@ -1,0 +1,88 @@
+package dev.ida4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InspectCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path trainedRun() {
+        Path run = tmp.resolve("run");
+        assertThat(Main.run("train", "--task", "wildcard-search", "--mode", "noasker", "--size", "4", "--steps", "2",
+                "--log-every", "1", "--out", run.toString())).isZero();
+        out.reset();
+        return run;
+    }
+
+    @Test
+    void shouldShowWhatARunHoldsAndVerifyEveryChecksum() {
+        Path run = trainedRun();
+        assertThat(Main.run("inspect", run.toString(), "--tensors")).isZero();
+        assertThat(out()).contains("run " + run + ": 1 committed checkpoint (step-2); metrics.jsonl ")
+                .contains("checkpoint " + run.resolve("checkpoints/step-2") + ": step 2, every checksum verified")
+                .contains("task = 'wildcard-search'").contains("mode = 'noasker'")
+                .containsPattern("model.safetensors +[\\d,]+ bytes  header crc32c [0-9a-f]{8}  \\d+ tensors, [\\d,]+"
+                        + " elements, ok")
+                .containsPattern("optimizer.safetensors .* ok").containsPattern("replay.safetensors .* ok")
+                .containsPattern("student\\.fact\\.wte +f32\\[69, \\d+\\]  crc32c [0-9a-f]{8}");
+    }
+
+    @Test
+    void shouldNameTheTensorWhoseBytesChangedAndExitOne() throws IOException {
+        Path run = trainedRun();
+        Path model = run.resolve("checkpoints/step-2/model.safetensors");
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length - 3] ^= 0x01;   // inside the last tensor's data
+        Files.write(model, bytes);
+        assertThat(Main.run("inspect", run.resolve("checkpoints/step-2").toString())).isEqualTo(1);
+        assertThat(out()).contains("NOT VERIFIED").containsPattern("model.safetensors .* FAILED: .*checksum mismatch")
+                .containsPattern("optimizer.safetensors .* ok");
+    }
+
+    @Test
+    void shouldListASafetensorsFileAndRefuseWhatItCannotInspect() {
+        Path run = trainedRun();
+        assertThat(Main.run("inspect", run.resolve("checkpoints/step-2/replay.safetensors").toString(), "--tensors"))
+                .isZero();
+        assertThat(out()).contains("replay.safetensors: ").contains(" 1 tensor, ").contains("replay.x ").contains("carries no checksums");
+
+        assertThat(Main.run("inspect", tmp.resolve("absent").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .isEqualTo("ida4j: " + tmp.resolve("absent") + ": no such file or directory");
+        assertThat(Main.run("inspect", tmp.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("is neither a run directory");
+    }
+}
