@@ -62,11 +62,15 @@ final class AnswererStepBench {
                 profiler.reset();
             }
             double[] ms = new double[steps];
-            for (int i = 0; i < steps; i++) {
-                long t0 = System.nanoTime();
-                loss = model.trainStep(opt);
-                be.synchronize();
-                ms[i] = (System.nanoTime() - t0) / 1e6;
+            try (ProgressLine progress = ProgressLine.start("bench step", steps, "steps")) {
+                progress.update(0, 0, "steps");
+                for (int i = 0; i < steps; i++) {
+                    long t0 = System.nanoTime();
+                    loss = model.trainStep(opt);
+                    be.synchronize();
+                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                    progress.update(i + 1, i + 1, "steps");
+                }
             }
             double med = BenchCommand.median(ms);
             int nq = CONTEXTS * QUESTIONS;

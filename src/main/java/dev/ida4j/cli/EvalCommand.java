@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a run's model on fresh questions against the ground truth; write the JSONL export.")
 final class EvalCommand implements Runnable {
+    private static final int CHUNK = 10;   // contexts per batched call
     @Option(names = "--run", required = true, description = "run directory (its newest checkpoint is used)")
     Path run;
     @Option(names = "--out", required = true, description = "export file (JSON Lines)")
@@ -68,8 +70,19 @@ final class EvalCommand implements Runnable {
              IdaLoop loop = new IdaLoop(backend, cfg)) {
             loop.restore(backend, run);
             Questions qs = Questions.sample(loop.task(), contexts, n, 0, new Rng(seed));
+            List<List<int[]>> answers = new ArrayList<>();
+            try (ProgressLine progress = ProgressLine.start("eval", contexts, "contexts")) {
+                // greedy answers, a chunk of contexts at a time, so that progress can be shown
+                progress.update(0, 0, "contexts");
+                for (int from = 0; from < contexts; from += CHUNK) {
+                    int to = Math.min(contexts, from + CHUNK);
+                    answers.addAll(loop.answers(model, new Questions(qs.contexts().subList(from, to),
+                            qs.questions().subList(from, to))));
+                    progress.update(to, to, "contexts");
+                }
+            }
             try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                System.out.println(EvalExport.write(w, loop.task(), n, qs, loop.answers(model, qs)));
+                System.out.println(EvalExport.write(w, loop.task(), n, qs, answers));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

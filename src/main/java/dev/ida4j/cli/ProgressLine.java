@@ -56,7 +56,8 @@ final class ProgressLine implements AutoCloseable {
 
     /**
      * Records progress: {@code done} of the total, and {@code count} things done (steps) for the rate; redraws the
-     * bar if it is due.
+     * bar if it is due. The first update is the baseline that the rate and ETA count from: make it at the start of
+     * the work (a resumed run starts part way).
      */
     void update(double done, long count, String countUnit) {
         if (Double.isNaN(firstDone)) {

@@ -71,11 +71,16 @@ final class TreeBench implements Runnable {
             Questions few = new Questions(qs.contexts().subList(0, baselineContexts),
                     qs.questions().subList(0, baselineContexts));
             Counters counters = new Counters();
-            double fast = questionsPerSecond(new Amplifier(t, batched, counters, 0), t, qs);
+            double fast;
+            double slow;
+            try (ProgressLine progress = ProgressLine.start("bench tree", 2 * (repeats + 1), "passes")) {
+                progress.update(0, 0, "passes");
+                fast = questionsPerSecond(new Amplifier(t, batched, counters, 0), t, qs, progress, 0);
+                DirectModel single = new OneAtATime(batched, t.factLength(), t.questionLength(), t.answerLength());
+                slow = questionsPerSecond(new Amplifier(t, single, new Counters(), 0), t, few, progress, repeats + 1);
+            }
             long calls = counters.modelCalls() / (repeats + 1);
             long subquestions = counters.modelQuestions() / (repeats + 1);
-            DirectModel single = new OneAtATime(batched, t.factLength(), t.questionLength(), t.answerLength());
-            double slow = questionsPerSecond(new Amplifier(t, single, new Counters(), 0), t, few);
             int questions = qs.questions().stream().mapToInt(List::size).sum();
             if (json) {
                 System.out.println(new JsonLine().put("bench", "tree").put("task", task).put("size", size)
@@ -92,8 +97,12 @@ final class TreeBench implements Runnable {
         }
     }
 
-    /** Median over the repeats (after one warm-up) of top-level questions answered per second. */
-    private double questionsPerSecond(Amplifier amplifier, Task t, Questions qs) {
+    /**
+     * Median over the repeats (after one warm-up) of top-level questions answered per second; each pass is reported
+     * to {@code progress}, counted from {@code passesBefore}.
+     */
+    private double questionsPerSecond(Amplifier amplifier, Task t, Questions qs, ProgressLine progress,
+                                      int passesBefore) {
         int questions = qs.questions().stream().mapToInt(List::size).sum();
         ScriptOverseer h = new ScriptOverseer(t);
         Rng environment = new Rng(11);
@@ -105,6 +114,8 @@ final class TreeBench implements Runnable {
             if (r >= 0) {
                 rates[r] = questions / seconds;
             }
+            int passes = passesBefore + r + 2;
+            progress.update(passes, passes, "passes");
         }
         Arrays.sort(rates);
         return rates[repeats / 2];

@@ -42,14 +42,14 @@ public final class TrainingRun {
         this.checkpoints = new Checkpoints(backend);
     }
 
-    /** Told after every X step, for a progress display. */
+    /** Told at the start and after every X step, for a progress display. */
     @FunctionalInterface
     public interface StepListener {
         /** X step {@code step} is done, {@code seconds} after this process's training started. */
         void stepped(long step, double seconds);
     }
 
-    /** Sets who is told after every step; returns this. */
+    /** Sets who is told at the start (the step resumed from, or 0) and after every step; returns this. */
     public TrainingRun onStep(StepListener l) {
         this.listener = l;
         return this;
@@ -80,6 +80,7 @@ public final class TrainingRun {
             long deadline = cfg.minutes() > 0 ? System.nanoTime() + (long) (cfg.minutes() * 60e9) : Long.MAX_VALUE;
             try (MetricsLog log = resume ? MetricsLog.resume(runDir, resumedAt) : MetricsLog.open(runDir)) {
                 long start = System.nanoTime();
+                listener.stepped(loop.step, 0);
                 while ((cfg.steps() == 0 || loop.step < cfg.steps()) && System.nanoTime() < deadline) {
                     loop.runStep();
                     listener.stepped(loop.step, (System.nanoTime() - start) / 1e9);
