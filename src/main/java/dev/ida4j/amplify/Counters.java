@@ -49,4 +49,22 @@ public final class Counters {
         rounds = roundCount;
         encodedContexts = contexts;
     }
+
+    /** Adds {@code other}'s counts to these (a worker's costs, merged by the thread that logs them). */
+    public void add(Counters other) {
+        overseerDecisions += other.overseerDecisions;
+        modelCalls += other.modelCalls;
+        modelQuestions += other.modelQuestions;
+        primitiveAnswers += other.primitiveAnswers;
+        rounds += other.rounds;
+        encodedContexts += other.encodedContexts;
+    }
+
+    /** A copy of these counts, which are then zeroed (what a worker hands over after each batch). */
+    public Counters drain() {
+        Counters copy = new Counters();
+        copy.add(this);
+        restore(0, 0, 0, 0, 0, 0);
+        return copy;
+    }
 }

@@ -81,6 +81,9 @@ final class TrainCommand implements Runnable {
     Integer batch;
     @Option(names = "--steps-per-generation", description = "X steps per generation batch (default 2)")
     Integer stepsPerGeneration;
+    @Option(names = "--async", description = "generate on a second thread with a backend of its own, beside"
+            + " training (faster with a core to spare; not deterministic)")
+    boolean async;
 
     @Override
     public void run() {
@@ -90,10 +93,10 @@ final class TrainCommand implements Runnable {
         Path dir;
         if (resuming) {
             List<String> others = settingFlags().keySet().stream()
-                    .filter(k -> !List.of("steps", "minutes", "threads", "device").contains(k)).toList();
+                    .filter(k -> !List.of("steps", "minutes", "threads", "device", "async").contains(k)).toList();
             if (config != null || !others.isEmpty()) {
                 throw new Main.UsageException("--resume continues a run with its own configuration; only --steps,"
-                        + " --minutes, --threads and --device may be given with it (not --"
+                        + " --minutes, --threads, --device and --async may be given with it (not --"
                         + (config != null ? "config" : others.getFirst()) + ")");
             }
             dir = resume;
@@ -104,6 +107,9 @@ final class TrainCommand implements Runnable {
                 }
                 if (threads != null) {
                     cfg = cfg.with("threads", threads);
+                }
+                if (async) {
+                    cfg = cfg.with("async", true);
                 }
             } catch (IllegalArgumentException e) {
                 throw new Main.UsageException(e.getMessage());
@@ -135,9 +141,11 @@ final class TrainCommand implements Runnable {
                 cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", deviceName, dir);
         boolean bySteps = cfg.steps() > 0;
         try (Backend backend = BenchCommand.backend(deviceName, cfg.threads());
+             Backend worker = cfg.async() ? BenchCommand.backend(deviceName, 1) : null;
              ProgressLine progress = bySteps ? ProgressLine.start("train", cfg.steps(), "steps")
                      : ProgressLine.start("train", cfg.minutes() * 60, "s")) {
             TrainingRun.Summary s = new TrainingRun(backend, cfg, dir, progress.lines())
+                    .withGenerationBackend(worker)
                     .onStep((step, seconds) -> progress.update(bySteps ? step : seconds, step, "steps"))
                     .run(resuming);
             progress.close();

@@ -21,6 +21,7 @@ import dev.ida4j.task.Task;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,11 +30,16 @@ import java.util.List;
  * goes into the replay buffer; each X step trains the student on contexts drawn from it and moves the EMA teacher;
  * in amplification mode each step also grants calls to the real H, whose transcripts train H′ one step.
  *
- * <p>The same config and seed give the same weights and the same metrics (wall-clock fields aside).
+ * <p>The same config and seed give the same weights and the same metrics (wall-clock fields aside). For throughput,
+ * {@link #startAsync} moves generation to a worker thread instead (the {@code async} setting), giving up determinism.
  */
 public final class IdaLoop implements AutoCloseable {
     final LoopConfig cfg;
+    final Backend backend;
     final Task task;
+    final int maxFacts;                // per context, at the final size
+    final int maxQuestions;
+    final int generationCapacity;      // contexts the teacher answers at once
     final Answerer student;
     final Answerer teacher;
     final AdamW xOptimizer;
@@ -59,19 +65,24 @@ public final class IdaLoop implements AutoCloseable {
     long step;
     long generations;
     long targetQuestions;              // questions given targets, over the whole run
+    private AsyncGeneration async;     // null unless generation runs on a worker
+    private long asyncBase = -1;       // generations when the buffer first held its minimum, less step/ratio
     final LoopStats stats = new LoopStats();
 
     public IdaLoop(Backend backend, LoopConfig cfg) {
         this.cfg = cfg;
+        this.backend = backend;
         this.task = cfg.task();
         int facts = task.factCount(cfg.size());
         int questions = cfg.questionsPerContext() > 0 ? cfg.questionsPerContext() : facts;
+        this.maxFacts = facts;
+        this.maxQuestions = questions;
         AnswererConfig xc = (cfg.preset().equals("paper")
                 ? AnswererConfig.paper(task.vocabulary().size(), task.factLength(), task.questionLength(),
                 task.answerLength())
                 : AnswererConfig.small(task.vocabulary().size(), task.factLength(), task.questionLength(),
                 task.answerLength())).withPreLayerNorm(cfg.preLayerNorm());
-        int generationCapacity = Math.max(cfg.generationContexts(), cfg.evalContexts());
+        this.generationCapacity = Math.max(cfg.generationContexts(), cfg.evalContexts());
         this.student = new Answerer(backend, xc, cfg.trainContexts(), facts, questions);
         this.teacher = new Answerer(backend, xc, generationCapacity, facts, questions);
         Rng root = new Rng(cfg.seed());
@@ -153,6 +164,10 @@ public final class IdaLoop implements AutoCloseable {
      * one every {@code stepsPerGeneration} steps), calls to H and one H′ step (amplification mode).
      */
     public void runStep() {
+        if (async != null) {
+            runAsyncStep();
+            return;
+        }
         if (step % cfg.stepsPerGeneration() == 0 || xBuffer.size() < cfg.minBufferContexts()) {
             do {
                 generate();
@@ -164,6 +179,57 @@ public final class IdaLoop implements AutoCloseable {
             askerTraining.train(trainRng);
         }
         trainStudent();
+    }
+
+    /**
+     * Moves generation to a worker thread with a backend of its own (for example a second core's): from now on each
+     * step takes the batches the worker has finished and publishes the teacher's and H′'s weights for the worker's
+     * next batch. The ratio of the synchronous loop is kept (one batch per {@code stepsPerGeneration} steps once the
+     * buffer holds its minimum, the trainer waiting when it is more than one batch ahead), but generating and training
+     * overlap. The run is then no
+     * longer deterministic: which weights a batch is made with depends on timing.
+     */
+    public void startAsync(Backend workerBackend) {
+        if (async != null) {
+            throw new IllegalStateException("generation already runs on a worker");
+        }
+        async = new AsyncGeneration(this, workerBackend);
+    }
+
+    private void runAsyncStep() {
+        while (xBuffer.size() < cfg.minBufferContexts()) {
+            accept(async.drain(true));
+        }
+        if (asyncBase < 0) {
+            asyncBase = generations - step / cfg.stepsPerGeneration();
+        }
+        // at most one batch behind the synchronous schedule
+        while (generations < asyncBase + step / cfg.stepsPerGeneration() - 1) {
+            accept(async.drain(true));
+        }
+        accept(async.drain(false));
+        if (askerTraining != null) {
+            askerTraining.grant();
+            askerTraining.callOverseer(curriculum.size(), dataRng, answerRng);
+            askerTraining.train(trainRng);
+        }
+        trainStudent();
+        async.publish();
+    }
+
+    private void accept(List<AsyncGeneration.Batch> batches) {
+        for (AsyncGeneration.Batch b : batches) {
+            for (int c = 0; c < b.contexts(); c++) {
+                xBuffer.add(Arrays.copyOfRange(b.records(), c * xBuffer.recordLength(),
+                        (c + 1) * xBuffer.recordLength()));
+            }
+            generations++;
+            targetQuestions += b.result().questions();
+            counters.add(b.cost());
+            stats.generated(b.result(), b.nanos());
+            curriculum.record(b.result().agreement());
+            async.size(curriculum.size());
+        }
     }
 
     private void generate() {
@@ -223,6 +289,9 @@ public final class IdaLoop implements AutoCloseable {
 
     @Override
     public void close() {
+        if (async != null) {
+            async.close();
+        }
         if (asker != null) {
             askerOptimizer.close();
             asker.close();

@@ -30,6 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param emaHorizon               the EMA teacher's horizon h: teacher += (student - teacher) / min(step, h)
  * @param promoteAt                curriculum: teacher-target agreement needed to grow the size (the reference: 0.85)
  * @param promoteMinBatches        curriculum: generation batches at a size before it may grow
+ * @param threads                  CPU threads of the training backend
+ * @param async                    generation on a worker thread with a backend of its own, beside training (faster
+ *                                 on a machine with a core to spare; not deterministic)
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float lr, float beta2, float clip, int generationContexts, int trainContexts,
@@ -37,7 +40,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          int askerBuffer, int askerInitialBudget, int askerBatch, int minAskerBuffer, int depth,
                          double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
-                         int keepCheckpoints, int threads) {
+                         int keepCheckpoints, int threads, boolean async) {
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -105,7 +108,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     public static LoopConfig defaults(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
         int start = Math.min(size, 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, 1e-3f, 0.98f, 1f,
-                16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1);
+                16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1, false);
     }
 
     /**

@@ -64,6 +64,11 @@ public final class RecordBuffer {
         return data;
     }
 
+    /** Empties the buffer (its next record goes to the start). */
+    public void clear() {
+        added = 0;
+    }
+
     /** Puts back a saved state: the backing array's contents and the write cursor. */
     public void restore(int[] savedData, long savedAdded) {
         if (savedData.length != data.length) {

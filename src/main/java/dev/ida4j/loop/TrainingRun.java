@@ -33,6 +33,7 @@ public final class TrainingRun {
     private final Checkpoints checkpoints;
     private double lastTargetAccuracy = Double.NaN;   // of the latest generation batches
     private StepListener listener = (step, seconds) -> { };
+    private Backend generationBackend;   // the async worker's; null unless the config asks for async generation
 
     public TrainingRun(Backend backend, LoopConfig cfg, Path runDir, PrintStream out) {
         this.backend = backend;
@@ -52,6 +53,12 @@ public final class TrainingRun {
     /** Sets who is told at the start (the step resumed from, or 0) and after every step; returns this. */
     public TrainingRun onStep(StepListener l) {
         this.listener = l;
+        return this;
+    }
+
+    /** The backend the generation worker uses when the config asks for async generation; returns this. */
+    public TrainingRun withGenerationBackend(Backend b) {
+        this.generationBackend = b;
         return this;
     }
 
@@ -75,6 +82,13 @@ public final class TrainingRun {
                 }
                 resumedAt = LoopCheckpoint.restore(loop, backend, checkpoints, latest.get());
                 out.printf(Locale.ROOT, "resumed from %s (step %d)%n", latest.get(), resumedAt);
+            }
+            if (cfg.async()) {
+                if (generationBackend == null) {
+                    throw new IllegalStateException("async generation needs a backend of its own:"
+                            + " withGenerationBackend");
+                }
+                loop.startAsync(generationBackend);
             }
             double evalAccuracy = Double.NaN;
             long deadline = cfg.minutes() > 0 ? System.nanoTime() + (long) (cfg.minutes() * 60e9) : Long.MAX_VALUE;
