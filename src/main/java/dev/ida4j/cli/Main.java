@@ -1,18 +1,21 @@
 package dev.ida4j.cli;
 
 import dev.ida4j.checkpoint.CheckpointException;
+import dev.ida4j.journal.JournalException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ida4j} command: subcommands for training, evaluation and benchmarks. Exit codes: 0 success, 1 failure
- * during work (a missing run or a refused checkpoint: one line), 2 bad usage or config (picocli's usage errors and
+ * The {@code ida4j} command: subcommands for training, evaluation, human oversight and
+ * benchmarks. Exit codes: 0 success, 1 failure
+ * during work (a missing run, a refused checkpoint or journal: one line), 2 bad usage or config (picocli's usage errors and
  * {@link UsageException}s, raised before any work starts).
  */
 @Command(name = "ida4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Iterated amplification engine: training, evaluation and benchmarks.",
-        subcommands = {TrainCommand.class, EvalCommand.class, BenchCommand.class, InspectCommand.class,
+        description = "Iterated amplification engine: training, evaluation, human oversight and benchmarks.",
+        subcommands = {TrainCommand.class, EvalCommand.class, OverseeCommand.class, BenchCommand.class,
+                InspectCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -42,7 +45,7 @@ public final class Main {
             }
             Throwable finding = userFileProblem(ex);
             if (finding != null) {
-                // a missing run or a refused checkpoint is a finding about the user's files, not a bug: one line
+                // a missing run, a refused checkpoint or journal is a finding about the user's files, not a bug: one line
                 cmd.getErr().println("ida4j: " + finding.getMessage());
                 return 1;
             }
@@ -53,10 +56,11 @@ public final class Main {
         return cl.execute(args);
     }
 
-    /** The missing file or refused checkpoint behind {@code ex}, or null when it is something else. */
+    /** The missing file, refused checkpoint or refused journal behind {@code ex}, or null when it is something else. */
     private static Throwable userFileProblem(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof CheckpointException || t instanceof NoSuchFileException) {
+            if (t instanceof CheckpointException || t instanceof JournalException
+                    || t instanceof NoSuchFileException) {
                 return t;
             }
         }

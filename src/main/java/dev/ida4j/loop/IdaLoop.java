@@ -2,6 +2,7 @@ package dev.ida4j.loop;
 
 import dev.ida4j.amplify.Amplifier;
 import dev.ida4j.amplify.Counters;
+import dev.ida4j.amplify.DirectModel;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.model.answerer.Answerer;
@@ -23,6 +24,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
  * Iterated amplification, synchronously and deterministically: every {@code stepsPerGeneration} X steps one
@@ -140,6 +142,19 @@ public final class IdaLoop implements AutoCloseable {
         Path latest = Checkpoints.latest(runDir).orElseThrow(() -> new NoSuchFileException(runDir.toString(), null,
                 "no committed checkpoint in it"));
         return LoopCheckpoint.restore(this, backend, new Checkpoints(backend), latest);
+    }
+
+    /** The EMA teacher answering directly, as the amplifier's model (what a person's subquestions get). */
+    public DirectModel teacherModel() {
+        return Models.direct(teacher, Math.max(cfg.generationContexts(), cfg.evalContexts()));
+    }
+
+    /**
+     * A fresh H′ overseer (greedy when {@code rng} is null), or null when the run has none (not amplification mode).
+     * Fresh, so that its decoding cache starts empty: a person may edit what the previous one proposed.
+     */
+    public Overseer learnedOverseer(RandomGenerator rng) {
+        return asker == null ? null : new LearnedOverseer(asker, layout, rng);
     }
 
     /** X steps taken. */
