@@ -2,12 +2,17 @@ package dev.ida4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ida4j.backend.Backend;
 import dev.ida4j.journal.Journal;
+import dev.ida4j.loop.LoopConfig;
+import dev.ida4j.loop.Mode;
+import dev.ida4j.loop.TrainingRun;
 import dev.ida4j.oversight.TranscriptRecord;
 import dev.ida4j.task.Tasks;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,6 +53,17 @@ class OverseeCommandTest {
         all[0] = "oversee";
         System.arraycopy(args, 0, all, 1, args.length);
         return Main.run(all);
+    }
+
+    /** A one-step amplification run on permutation-powering at size 4, with buffers small enough to fill fast. */
+    static Path tinyRun(Path dir) throws Exception {
+        LoopConfig cfg = LoopConfig.defaults("permutation-powering", Mode.AMPLIFICATION, 4, 1, 0, 1)
+                .with("minBufferContexts", 8).with("askerInitialBudget", 16).with("minAskerBuffer", 16)
+                .with("askerBatch", 8).with("evalContexts", 4);
+        try (Backend backend = BenchCommand.backend("cpu", 1)) {
+            new TrainingRun(backend, cfg, dir, new PrintStream(OutputStream.nullOutputStream())).run(false);
+        }
+        return dir;
     }
 
     private String err() {
@@ -100,9 +116,7 @@ class OverseeCommandTest {
 
     @Test
     void shouldOverseeWithATrainedRunsModelAndH2InAssistedAndApprovalModes() throws Exception {
-        Path run = tmp.resolve("run");
-        assertThat(Main.run("train", "--task", "permutation-powering", "--size", "4", "--steps", "1",
-                "--out", run.toString())).isZero();
+        Path run = tinyRun(tmp.resolve("run"));
         assertThat(oversee("\nanswer ?\nquit\n", "--run", run.toString(), "--mode", "assisted", "--console",
                 "--seed", "1")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("H′ proposes to ").contains("model X of " + run)
