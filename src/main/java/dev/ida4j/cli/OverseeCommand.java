@@ -20,7 +20,11 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.security.SecureRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,6 +60,9 @@ final class OverseeCommand implements Runnable {
     @Option(names = "--journal", description = "journal file (default RUN/transcripts.journal, else"
             + " runs/oversight/transcripts.journal)")
     Path journal;
+    @Option(names = "--export", paramLabel = "FILE", description = "write the journal's transcripts as JSON Lines to"
+            + " FILE and exit")
+    Path export;
     @Option(names = "--seed", description = "seed of the questions (default: random)")
     Long seed;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
@@ -110,6 +117,10 @@ final class OverseeCommand implements Runnable {
         }
         Path file = journal != null ? journal
                 : run != null ? run.resolve("transcripts.journal") : Path.of("runs", "oversight", "transcripts.journal");
+        if (export != null) {
+            exportJournal(file);
+            return;
+        }
         long s = seed != null ? seed : new SecureRandom().nextLong();
         try (Journal j = Journal.open(file)) {
             if (j.truncatedBytes() > 0) {
@@ -132,6 +143,20 @@ final class OverseeCommand implements Runnable {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void exportJournal(Path file) {
+        try {
+            List<Journal.Entry> entries = Journal.read(file);
+            try (Writer w = Files.newBufferedWriter(export, StandardCharsets.UTF_8)) {
+                Journal.exportJsonl(entries, w);
+            }
+            System.out.println("exported " + entries.size() + " transcripts from " + file + " to " + export);
+        } catch (NoSuchFileException e) {
+            throw new Main.UsageException("no journal at " + file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,8 +3,11 @@ package dev.ida4j.cli;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.loop.LoopConfig;
+import dev.ida4j.loop.Mode;
 import dev.ida4j.loop.RunDirectory;
 import dev.ida4j.loop.TrainingRun;
+import dev.ida4j.overseer.Transcript;
+import dev.ida4j.oversight.TranscriptRecord;
 import dev.ida4j.task.Tasks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -85,18 +88,25 @@ final class TrainCommand implements Runnable {
             + " training (faster with a core to spare; not deterministic)")
     boolean async;
 
+    @Option(names = "--transcripts", arity = "1..*", paramLabel = "FILE",
+            description = "human transcripts (a journal of 'ida4j oversee' or its JSON Lines export) fed into H′'s"
+                    + " buffer at the start, counted as H calls (amplification mode)")
+    List<Path> transcripts = List.of();
+
     @Override
     public void run() {
         boolean resuming = resume != null;
         LoopConfig cfg;
         String deviceName;
         Path dir;
+        List<Transcript> human;
         if (resuming) {
             List<String> others = settingFlags().keySet().stream()
-                    .filter(k -> !List.of("steps", "minutes", "threads", "device", "async").contains(k)).toList();
+                    .filter(k -> !List.of("steps", "minutes", "threads", "device", "async", "transcripts").contains(k))
+                    .toList();
             if (config != null || !others.isEmpty()) {
                 throw new Main.UsageException("--resume continues a run with its own configuration; only --steps,"
-                        + " --minutes, --threads, --device and --async may be given with it (not --"
+                        + " --minutes, --threads, --device, --async and --transcripts may be given with it (not --"
                         + (config != null ? "config" : others.getFirst()) + ")");
             }
             dir = resume;
@@ -117,9 +127,11 @@ final class TrainCommand implements Runnable {
                 throw new UncheckedIOException(e);
             }
             deviceName = device != null ? device : "cpu";
+            human = humanTranscripts(cfg);
         } else {
             TrainSettings.Resolved r = resolve();
             cfg = r.config();
+            human = humanTranscripts(cfg);
             deviceName = r.device();
             dir = r.out() != null ? r.out() : Path.of("runs", cfg.taskName() + "-" + cfg.mode().label() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -147,6 +159,7 @@ final class TrainCommand implements Runnable {
             TrainingRun.Summary s = new TrainingRun(backend, cfg, dir, progress.lines())
                     .withGenerationBackend(worker)
                     .onStep((step, seconds) -> progress.update(bySteps ? step : seconds, step, "steps"))
+                    .withHumanTranscripts(human)
                     .run(resuming);
             progress.close();
             System.out.printf(Locale.ROOT, "done: %d steps, size %d, teacher accuracy %.4f at size %d, %d H calls;"
@@ -157,12 +170,34 @@ final class TrainCommand implements Runnable {
         }
     }
 
+    /** The transcripts of {@code --transcripts}, read and checked against the run's task before any work. */
+    private List<Transcript> humanTranscripts(LoopConfig cfg) {
+        if (transcripts.isEmpty()) {
+            return List.of();
+        }
+        if (cfg.mode() != Mode.AMPLIFICATION) {
+            throw new Main.UsageException("--transcripts train H′, which only amplification mode has (this run: "
+                    + cfg.mode().label() + ")");
+        }
+        List<Transcript> out = new ArrayList<>();
+        for (Path file : transcripts) {
+            try {
+                for (TranscriptRecord r : TranscriptRecord.readAll(file)) {
+                    out.add(r.toTranscript(cfg.task()));
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                throw new Main.UsageException("--transcripts " + file + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
     /** The settings given as flags, by key (the flag's name): only those on the command line. */
     private Map<String, TrainSettings.Setting> settingFlags() {
         Map<String, TrainSettings.Setting> flags = new LinkedHashMap<>();
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             String key = o.longestName().substring(2);
-            if (!List.of("config", "resume", "help", "version").contains(key)) {
+            if (!List.of("config", "resume", "help", "version", "transcripts").contains(key)) {
                 flags.put(key, TrainSettings.flag(key, o.getValue()));
             }
         }

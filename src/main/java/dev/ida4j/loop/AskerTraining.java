@@ -93,6 +93,16 @@ final class AskerTraining {
         return made;
     }
 
+    /** Puts transcripts of another overseer (a person's) into H′'s buffer, counted as calls to H. */
+    void add(List<Transcript> transcripts) {
+        int[] record = new int[layout.length()];
+        for (Transcript t : transcripts) {
+            layout.flatten(t, record, 0);
+            buffer.add(record);
+        }
+        calls += transcripts.size();
+    }
+
     /** One H′ step on a batch drawn from the buffer, when granted and the buffer holds enough; returns whether it ran. */
     boolean train(RandomGenerator trainRng) {
         if (buffer.size() < minBuffer || trainCredit < 1) {

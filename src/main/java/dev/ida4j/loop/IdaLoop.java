@@ -16,6 +16,7 @@ import dev.ida4j.overseer.LearnedOverseer;
 import dev.ida4j.overseer.NoisyOverseer;
 import dev.ida4j.overseer.Overseer;
 import dev.ida4j.overseer.ScriptOverseer;
+import dev.ida4j.overseer.Transcript;
 import dev.ida4j.overseer.TranscriptLayout;
 import dev.ida4j.random.Rng;
 import dev.ida4j.task.Task;
@@ -155,6 +156,20 @@ public final class IdaLoop implements AutoCloseable {
      */
     public Overseer learnedOverseer(RandomGenerator rng) {
         return asker == null ? null : new LearnedOverseer(asker, layout, rng);
+    }
+
+    /**
+     * Feeds transcripts of a person overseeing (finished, of this run's task) into H′'s replay buffer, counted as
+     * calls to H: H′ then imitates them like H's own.
+     *
+     * @throws IllegalStateException if the run has no H′ (not amplification mode)
+     */
+    public void feedTranscripts(List<Transcript> transcripts) {
+        if (askerTraining == null) {
+            throw new IllegalStateException("only amplification mode trains H′; this run is in mode "
+                    + cfg.mode().label());
+        }
+        askerTraining.add(transcripts);
     }
 
     /** X steps taken. */

@@ -2,6 +2,7 @@ package dev.ida4j.loop;
 
 import dev.ida4j.backend.Backend;
 import dev.ida4j.io.MetricsLog;
+import dev.ida4j.overseer.Transcript;
 import dev.ida4j.random.Rng;
 import dev.ida4j.checkpoint.CheckpointException;
 import dev.ida4j.checkpoint.Checkpoints;
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +36,7 @@ public final class TrainingRun {
     private double lastTargetAccuracy = Double.NaN;   // of the latest generation batches
     private StepListener listener = (step, seconds) -> { };
     private Backend generationBackend;   // the async worker's; null unless the config asks for async generation
+    private List<Transcript> human = List.of();
 
     public TrainingRun(Backend backend, LoopConfig cfg, Path runDir, PrintStream out) {
         this.backend = backend;
@@ -59,6 +62,12 @@ public final class TrainingRun {
     /** The backend the generation worker uses when the config asks for async generation; returns this. */
     public TrainingRun withGenerationBackend(Backend b) {
         this.generationBackend = b;
+        return this;
+    }
+
+    /** Feeds these human transcripts into H′'s buffer once the run has started or resumed (amplification mode). */
+    public TrainingRun withHumanTranscripts(List<Transcript> transcripts) {
+        this.human = List.copyOf(transcripts);
         return this;
     }
 
@@ -89,6 +98,11 @@ public final class TrainingRun {
                             + " withGenerationBackend");
                 }
                 loop.startAsync(generationBackend);
+            }
+            if (!human.isEmpty()) {
+                loop.feedTranscripts(human);
+                out.printf(Locale.ROOT, "fed %d human transcripts into H′'s buffer, counted as H calls%n",
+                        human.size());
             }
             double evalAccuracy = Double.NaN;
             long deadline = cfg.minutes() > 0 ? System.nanoTime() + (long) (cfg.minutes() * 60e9) : Long.MAX_VALUE;

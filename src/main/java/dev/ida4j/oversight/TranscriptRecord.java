@@ -3,6 +3,12 @@ package dev.ida4j.oversight;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Vocabulary;
+import dev.ida4j.journal.Journal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import tools.jackson.core.JacksonException;
@@ -61,6 +67,29 @@ public record TranscriptRecord(String id, String task, int size, String mode, St
         } catch (JacksonException e) {
             throw new IllegalArgumentException("not a transcript record: " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * The records of a journal, or of its JSON Lines export (one record per line, blank lines skipped).
+     *
+     * @throws IllegalArgumentException naming the file and line (or record) that is not a transcript record
+     */
+    public static List<TranscriptRecord> readAll(Path file) throws IOException {
+        List<String> lines = Journal.isJournal(file)
+                ? Journal.read(file).stream().map(Journal.Entry::payload).toList()
+                : Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<TranscriptRecord> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            try {
+                out.add(fromJson(lines.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ":" + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     /**

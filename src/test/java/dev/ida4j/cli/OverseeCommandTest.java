@@ -135,6 +135,18 @@ class OverseeCommandTest {
         assertThat(approved.answerVerdict()).isEqualTo("approved");
         // what H′ wrote, malformed or not, reads back as tokens for H′'s buffer
         assertThat(approved.toTranscript(Tasks.byName("permutation-powering")).isDone()).isTrue();
+        // the person's transcripts, exported, train H′ when the run resumes
+        Path jsonl = tmp.resolve("human.jsonl");
+        assertThat(oversee("", "--run", run.toString(), "--export", jsonl.toString())).isZero();
+        assertThat(Files.readAllLines(jsonl)).hasSize(2);
+        assertThat(Main.run("train", "--resume", run.toString(), "--steps", "2", "--transcripts", jsonl.toString()))
+                .isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("fed 2 human transcripts into H′'s buffer, counted as H calls");
+        Files.writeString(tmp.resolve("bad.jsonl"), "{\"id\":\"x\"}\n");
+        assertThat(Main.run("train", "--resume", run.toString(), "--steps", "3", "--transcripts",
+                tmp.resolve("bad.jsonl").toString())).isEqualTo(2);
+        assertThat(err()).contains("bad.jsonl:1: not a transcript record");
         assertThat(oversee("", "--run", run.toString(), "--task", "union-find")).isEqualTo(2);
         assertThat(err()).contains("differs from the run's task permutation-powering");
     }
