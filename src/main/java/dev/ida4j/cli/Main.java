@@ -7,10 +7,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ida4j} command: subcommands for training, evaluation, human oversight and
- * benchmarks. Exit codes: 0 success, 1 failure
- * during work (a missing run, a refused checkpoint or journal: one line), 2 bad usage or config (picocli's usage errors and
- * {@link UsageException}s, raised before any work starts).
+ * The {@code ida4j} command: subcommands for training, evaluation, human oversight and benchmarks. Exit codes:
+ * 0 success, 1 failure during work (a missing run, a refused checkpoint or journal: one line), 2 bad usage or
+ * config (picocli's usage errors and {@link UsageException}s, raised before any work starts).
  */
 @Command(name = "ida4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Iterated amplification engine: training, evaluation, human oversight and benchmarks.",

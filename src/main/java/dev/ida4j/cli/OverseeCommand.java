@@ -87,7 +87,11 @@ final class OverseeCommand implements Runnable {
                 t = Tasks.byName(task != null ? task : "permutation-powering");
                 n = size != null ? size : 8;
             } else {
-                cfg = RunDirectory.config(run);
+                try {
+                    cfg = RunDirectory.config(run);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);   // a missing run: exit 1, one line (as eval and train)
+                }
                 if (task != null && !task.equals(cfg.taskName())) {
                     throw new Main.UsageException("--task " + task + " differs from the run's task " + cfg.taskName());
                 }
@@ -112,7 +116,7 @@ final class OverseeCommand implements Runnable {
             address = InetAddress.getByName(bind);   // a literal: no name lookup
         } catch (UnknownHostException e) {
             throw new Main.UsageException("--bind '" + bind + "' is not an IP address: " + e.getMessage());
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         }
         Path file = journal != null ? journal

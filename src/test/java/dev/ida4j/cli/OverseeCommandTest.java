@@ -94,9 +94,10 @@ class OverseeCommandTest {
         assertThat(oversee("", "--port", "70000")).isEqualTo(2);
         assertThat(oversee("", "--bind", "example.com")).isEqualTo(2);
         assertThat(err()).contains("'example.com' is not an IP address");
-        assertThat(oversee("", "--run", tmp.resolve("absent").toString())).isEqualTo(2);
         assertThat(err()).doesNotContain("\tat ");
-        assertThat(err().lines()).hasSize(7);
+        assertThat(err().lines()).hasSize(6);
+        assertThat(oversee("", "--run", tmp.resolve("absent").toString())).as("a missing run, as eval").isEqualTo(1);
+        assertThat(err().lines()).hasSize(7).last().asString().contains("absent");
     }
 
     @Test
