@@ -13,9 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ida4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Iterated amplification engine: training, evaluation, human oversight and benchmarks.",
-        subcommands = {TrainCommand.class, EvalCommand.class, OverseeCommand.class, BenchCommand.class,
-                InspectCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, BenchCommand.class, OverseeCommand.class,
+                InspectCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
