@@ -147,7 +147,7 @@ public final class IdaLoop implements AutoCloseable {
 
     /** The EMA teacher answering directly, as the amplifier's model (what a person's subquestions get). */
     public DirectModel teacherModel() {
-        return Models.direct(teacher, Math.max(cfg.generationContexts(), cfg.evalContexts()));
+        return Models.direct(teacher, generationCapacity);
     }
 
     /**
