@@ -3,6 +3,8 @@ package dev.ida4j.cli;
 import dev.ida4j.checkpoint.CheckpointReport;
 import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.io.SafeTensors;
+import dev.ida4j.journal.Journal;
+import dev.ida4j.oversight.TranscriptRecord;
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
@@ -15,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -23,16 +26,19 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code ida4j inspect PATH}: what a run directory, a checkpoint or a safetensors file holds (its config, its files
- * and tensors) and whether every checksum matches. Exit code 0 when everything is verified, 1 when anything is not.
+ * {@code ida4j inspect PATH}: what a run directory, a checkpoint, a safetensors file or a transcript journal holds
+ * (its config, its files and tensors, its transcripts) and whether every checksum matches. Exit code 0 when
+ * everything is verified, 1 when anything is not.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show what a run directory, checkpoint or .safetensors file holds, verifying every checksum.")
+        description = "Show what a run directory, checkpoint, .safetensors file or transcript journal holds,"
+                + " verifying every checksum.")
 final class InspectCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "PATH", description = "a run directory, a checkpoint directory (checkpoints/step-N) or"
-            + " a .safetensors file")
+    @Parameters(paramLabel = "PATH", description = "a run directory, a checkpoint directory (checkpoints/step-N),"
+            + " a .safetensors file or a transcript journal of 'ida4j oversee'")
     Path path;
-    @Option(names = "--tensors", description = "list every tensor (name, dtype, shape, checksum)")
+    @Option(names = "--tensors", description = "list every tensor (name, dtype, shape, checksum) or journal"
+            + " record (offset, id)")
     boolean tensors;
 
     @Override
@@ -40,6 +46,9 @@ final class InspectCommand implements Callable<Integer> {
         try {
             if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".safetensors")) {
                 return safetensors();
+            }
+            if (Files.isRegularFile(path) && Journal.isJournal(path)) {
+                return journal();
             }
             if (Files.isRegularFile(path.resolve("state.json"))) {
                 return checkpoint(path);
@@ -50,8 +59,8 @@ final class InspectCommand implements Callable<Integer> {
             if (!Files.exists(path)) {
                 throw new NoSuchFileException(path.toString(), null, "no such file or directory");
             }
-            throw new Main.UsageException(path + " is neither a run directory, a checkpoint directory nor a"
-                    + " .safetensors file");
+            throw new Main.UsageException(path + " is neither a run directory, a checkpoint directory, a"
+                    + " .safetensors file nor a transcript journal");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -104,6 +113,36 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         return r.verified() ? 0 : 1;
+    }
+
+    /** A transcript journal: every record's checksums are verified by reading it; what the transcripts are. */
+    private int journal() throws IOException {
+        List<Journal.Entry> entries = Journal.read(path);
+        Map<String, Long> byTaskAndMode = new TreeMap<>();
+        long correct = 0;
+        for (Journal.Entry e : entries) {
+            TranscriptRecord r = TranscriptRecord.fromJson(e.payload());
+            byTaskAndMode.merge(r.task() + " size " + r.size() + ", " + r.mode(), 1L, Long::sum);
+            correct += r.correct() ? 1 : 0;
+        }
+        System.out.printf(Locale.ROOT, "journal %s: %,d bytes, %d whole transcript record%s, checksums verified%s%n",
+                path, Files.size(path), entries.size(), entries.size() == 1 ? "" : "s",
+                entries.isEmpty() ? "" : String.format(Locale.ROOT, "; %d correct against the ground truth",
+                        correct));
+        byTaskAndMode.forEach((k, n) -> System.out.printf(Locale.ROOT, "  %s: %d%n", k, n));
+        long torn = Journal.tornBytes(path);
+        if (torn > 0) {
+            System.out.printf(Locale.ROOT, "  NOT VERIFIED: the last %d bytes are a torn record (a crash during an"
+                    + " append, never acknowledged, or damage); 'ida4j oversee' cuts them off when it opens this"
+                    + " journal%n", torn);
+        }
+        if (tensors) {
+            for (int i = 0; i < entries.size(); i++) {
+                Journal.Entry e = entries.get(i);
+                System.out.printf(Locale.ROOT, "    #%-5d offset %,d  id %s%n", i, e.offset(), e.id());
+            }
+        }
+        return torn > 0 ? 1 : 0;
     }
 
     private int safetensors() throws IOException {

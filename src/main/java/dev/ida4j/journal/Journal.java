@@ -130,6 +130,16 @@ public final class Journal implements Closeable {
         }
     }
 
+    /**
+     * The bytes after the last whole record of {@code file}: a torn last record that {@link #read} ignores and
+     * {@link #open} cuts off (0 for an intact journal).
+     */
+    public static long tornBytes(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return ch.size() - scan(file, readAll(file, ch)).end;
+        }
+    }
+
     /** Writes each record's payload as one line: a JSON Lines file when the payloads are JSON objects. */
     public static void exportJsonl(List<Entry> entries, Writer out) throws IOException {
         for (Entry e : entries) {

@@ -2,6 +2,7 @@ package dev.ida4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ida4j.journal.Journal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -84,5 +85,32 @@ class InspectCommandTest {
                 .isEqualTo("ida4j: " + tmp.resolve("absent") + ": no such file or directory");
         assertThat(Main.run("inspect", tmp.toString())).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("is neither a run directory");
+    }
+
+    @Test
+    void shouldCountAJournalsTranscriptsAndFlagATornTail() throws IOException {
+        Path file = tmp.resolve("transcripts.journal");
+        String record = """
+                {"id":"r1","task":"permutation-powering","size":4,"mode":"human","answers_by":"ground truth",\
+                "facts":["aa -> bb","bb -> cc","cc -> dd","dd -> aa"],"question":"aa ^ 2",\
+                "steps":[{"subquestion":"aa ^ 1","subanswer":"bb","by":"environment","proposed":null,\
+                "verdict":"typed","rejected":[]},{"subquestion":"bb ^ 1","subanswer":"cc","by":"environment",\
+                "proposed":null,"verdict":"typed","rejected":[]}],"answer":"cc","answer_proposed":null,\
+                "answer_verdict":"typed","answer_rejected":[],"truth":"cc","correct":true,\
+                "started":"2026-11-27T03:00:00Z","finished":"2026-11-27T03:01:00Z"}""";
+        try (Journal j = Journal.open(file)) {
+            j.append("r1", record);
+            j.append("r2", record.replace("\"r1\"", "\"r2\"").replace("\"correct\":true", "\"correct\":false"));
+        }
+        assertThat(Main.run("inspect", file.toString(), "--tensors")).isZero();
+        assertThat(out()).contains("2 whole transcript records, checksums verified; 1 correct against the ground"
+                + " truth").contains("permutation-powering size 4, human: 2").containsPattern("#1 +offset [\\d,]+  id r2");
+
+        out.reset();
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 5] ^= 0x20;   // inside the last record's body
+        Files.write(file, bytes);
+        assertThat(Main.run("inspect", file.toString())).isEqualTo(1);
+        assertThat(out()).contains("1 whole transcript record").contains("NOT VERIFIED: the last ");
     }
 }
