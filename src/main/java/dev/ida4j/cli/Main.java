@@ -12,9 +12,9 @@ import picocli.CommandLine.Command;
  * config (picocli's usage errors and {@link UsageException}s, raised before any work starts).
  */
 @Command(name = "ida4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Iterated amplification engine: training, evaluation, human oversight and benchmarks.",
+        description = "Iterated amplification engine: training, evaluation, reports, human oversight and benchmarks.",
         subcommands = {TrainCommand.class, EvalCommand.class, BenchCommand.class, OverseeCommand.class,
-                InspectCommand.class, CommandLine.HelpCommand.class})
+                InspectCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -40,6 +40,10 @@ public final class Main {
             if (ex instanceof UsageException) {
                 ex.getMessage().lines().forEach(line -> cmd.getErr().println("ida4j: " + line));
                 return 2;
+            }
+            if (ex instanceof WorkException) {
+                cmd.getErr().println("ida4j: " + ex.getMessage());
+                return 1;
             }
             Throwable finding = userFileProblem(ex);
             if (finding != null) {
@@ -71,6 +75,13 @@ public final class Main {
      */
     static final class UsageException extends RuntimeException {
         UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** A failure during work that is about the user's files, not a bug: exit code 1, one line, no trace. */
+    static final class WorkException extends RuntimeException {
+        WorkException(String message) {
             super(message);
         }
     }

@@ -1,0 +1,5 @@
+/**
+ * {@code ida4j report}: reads runs' {@code metrics.jsonl} logs and draws them as PNG and SVG plots with a
+ * self-contained {@code report.html}. Only the command line uses it; training never loads it (nor XChart).
+ */
+package dev.ida4j.report;
