@@ -12,6 +12,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
+import org.knowm.xchart.style.Styler.LegendLayout;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.lines.SeriesLines;
@@ -82,7 +83,8 @@ final class Plots {
         byTask.forEach((task, runs) -> {
             XYChart c = chart(PANEL_WIDTH, PANEL_HEIGHT, task, "accuracy");
             accuracyAxis(c);
-            c.getStyler().setLegendPosition(LegendPosition.InsideSE);
+            c.getStyler().setLegendPosition(LegendPosition.OutsideS);
+            c.getStyler().setLegendLayout(LegendLayout.Horizontal);
             for (ReportRun r : runs) {
                 dots(add(c, r.label(), r.metrics().evaluation("eval_accuracy"), r.colour(), SeriesLines.SOLID));
             }
@@ -117,7 +119,7 @@ final class Plots {
             XYSeries s = add(c, r.fullLabel(), r.metrics().training("size"), r.colour(), SeriesLines.SOLID);
             if (s != null) {
                 s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Step);
-                s.setLineWidth(2 + 3 * (runs.size() - 1 - i));
+                s.setLineStyle(new BasicStroke(2 + 3 * (runs.size() - 1 - i)));
             }
         }
         return figure("curriculum", "Curriculum size", "The instance size of the generated questions; it grows when"
@@ -128,8 +130,7 @@ final class Plots {
     /** Supervised runs dashed: they count labels, which overlap a noasker run's count of H's targets. */
     private static Figure overseerCalls(List<ReportRun> runs) {
         XYChart c = chart(WIDTH, HEIGHT, "Calls to H", "calls (cumulative)");
-        c.getStyler().setYAxisLogarithmic(true);
-        c.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        logarithmic(c);
         for (ReportRun r : runs) {
             add(c, r.fullLabel() + ": " + overseerCallsUnit(r), overseerCalls(r).positive(), r.colour(),
                     r.mode().equals("supervised") ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
@@ -141,7 +142,7 @@ final class Plots {
 
     private static Figure askerLoss(List<ReportRun> runs) {
         XYChart c = chart(WIDTH, HEIGHT, "H′ loss", "loss");
-        c.getStyler().setYAxisLogarithmic(true);
+        logarithmic(c);
         for (ReportRun r : runs) {
             add(c, r.fullLabel() + " fresh", r.metrics().training("loss_asker_fresh").positive(), r.colour(),
                     SeriesLines.SOLID);
@@ -156,7 +157,9 @@ final class Plots {
     private static Figure perRun(String name, String title, String caption, String yTitle, List<ReportRun> runs,
                                  Function<ReportRun, Series> metric, boolean logarithmic) {
         XYChart c = chart(WIDTH, HEIGHT, title, yTitle);
-        c.getStyler().setYAxisLogarithmic(logarithmic);
+        if (logarithmic) {
+            logarithmic(c);
+        }
         for (ReportRun r : runs) {
             Series s = metric.apply(r);
             add(c, r.fullLabel(), logarithmic ? s.positive() : s, r.colour(), SeriesLines.SOLID);
@@ -210,6 +213,20 @@ final class Plots {
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setYAxisMax(1.0);
         c.getStyler().setYAxisDecimalPattern("0.0");
+    }
+
+    /** A logarithmic y axis labelled at 1, 2 and 5 times the powers of ten (a mark without a label elsewhere). */
+    private static void logarithmic(XYChart c) {
+        XYStyler s = c.getStyler();
+        s.setYAxisLogarithmic(true);
+        s.setYAxisLogarithmicDecadeOnly(false);
+        s.setYAxisTickLabelsFormattingFunction(v -> {
+            double mantissa = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9));
+            boolean labelled = Math.abs(mantissa - 1) < 1e-6 || Math.abs(mantissa - 2) < 1e-6
+                    || Math.abs(mantissa - 5) < 1e-6;
+            return !labelled ? "" : v >= 1 ? String.format(Locale.ROOT, "%,.0f", v)
+                    : new java.math.BigDecimal(v).round(new java.math.MathContext(1)).toPlainString();
+        });
     }
 
     /** Marks every point: for evaluations, which are few. */

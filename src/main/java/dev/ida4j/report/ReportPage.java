@@ -23,7 +23,7 @@ final class ReportPage {
             body { font-family: "DejaVu Sans", sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }
             table { border-collapse: collapse; margin: 1em 0; }
             th, td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; vertical-align: top; }
-            td.n { text-align: right; font-variant-numeric: tabular-nums; }
+            td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
             .swatch { display: inline-block; width: 14px; height: 14px; border-radius: 3px; }
             figure { margin: 2.5em 0; }
             figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
