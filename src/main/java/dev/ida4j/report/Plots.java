@@ -42,8 +42,8 @@ final class Plots {
         if (byTask.size() > 1) {
             figures.add(figure2(byTask));
         }
-        byTask.forEach((task, taskRuns) -> figures.add(accuracy(byTask.size() == 1 ? "accuracy" : "accuracy-" + task,
-                task, taskRuns)));
+        byTask.forEach((task, taskRuns) -> figures.add(accuracy(byTask.size() == 1 ? "accuracy"
+                : "accuracy-" + task.replaceAll("[^A-Za-z0-9_-]", "_"), task, taskRuns)));
         for (int i = 0; i < runs.size(); i++) {
             figures.add(classes(runs.size() == 1 ? "classes" : "classes-run" + (i + 1), runs.get(i)));
         }

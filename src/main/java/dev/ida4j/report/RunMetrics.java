@@ -21,9 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A run's {@code metrics.jsonl}, read: its training records (one every {@code logEvery} steps) and its evaluation
- * records (those with {@code eval_size} or {@code eval_accuracy}), each kept as its numeric fields. A field that is absent or
- * {@code null} (NaN when written) is simply not a point of that metric; strings, booleans and records without a
- * numeric {@code step} are ignored, so a log written by a newer ida4j still reads.
+ * records (those with {@code eval_size} or {@code eval_accuracy}), each kept as its numeric fields. A field that is
+ * absent or {@code null} (NaN when written) is simply not a point of that metric; strings, booleans and records
+ * without a numeric {@code step} are ignored, so a log written by a newer ida4j still reads.
  *
  * <p>A last line without its newline is being written, or was torn by a crash: it is left out, as
  * {@link MetricsLog#resume} would cut it. A complete line that is not a JSON object is an error naming the file and

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -117,7 +118,7 @@ class ReportCommandTest {
         assertThat(err()).startsWith("ida4j: " + empty.resolve("metrics.jsonl") + " does not exist");
         err.reset();
         Path a = run("a", 0.004);
-        Files.writeString(a.resolve("metrics.jsonl"), "{\"step\":110,\"loss_x\":}\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(a.resolve("metrics.jsonl"), "{\"step\":110,\"loss_x\":}\n", StandardOpenOption.APPEND);
         assertThat(Main.run("report", a.toString())).isEqualTo(1);
         assertThat(err()).startsWith("ida4j: " + a.resolve("metrics.jsonl") + ": line 13 is not JSON")
                 .doesNotContain("\tat ");

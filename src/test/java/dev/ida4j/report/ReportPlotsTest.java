@@ -106,6 +106,7 @@ class ReportPlotsTest {
         assertThat(runs).extracting(ReportRun::label).containsExactly("supervised (run0)", "supervised (run1)",
                 "amplification");
         assertThat(runs).extracting(ReportRun::colour).doesNotHaveDuplicates();
-        assertThat(series(Plots.all(runs).getFirst(), 0)).contains("supervised (run0) teacher", "supervised (run1) teacher");
+        assertThat(series(Plots.all(runs).getFirst(), 0)).contains("supervised (run0) teacher",
+                "supervised (run1) teacher");
     }
 }
