@@ -127,7 +127,7 @@ final class Plots {
                 + " drawn thicker).", c);
     }
 
-    /** Supervised runs dashed: they count labels, which overlap a noasker run's count of H's targets. */
+    /** Supervised runs dashed: they count labels, which overlap a noasker run's count of its calls to H. */
     private static Figure overseerCalls(List<ReportRun> runs) {
         XYChart c = chart(WIDTH, HEIGHT, "Calls to H", "calls (cumulative)");
         logarithmic(c);
@@ -136,7 +136,7 @@ final class Plots {
                     r.mode().equals("supervised") ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
         }
         return figure("h-calls", "Calls to H", "Amplification: calls to the real overseer H, whose transcripts train"
-                + " H′. Noasker: questions whose targets H built. Supervised: ground-truth labels (dashed)."
+                + " H′. Noasker: one call per target question. Supervised: ground-truth labels instead (dashed)."
                 + " Logarithmic axis.", c);
     }
 
@@ -167,21 +167,24 @@ final class Plots {
         return figure(name, title, caption, c);
     }
 
-    /** H's share of the work, by mode (see the caption of "h-calls"), cumulative. */
+    /**
+     * H's share of the work, cumulative: {@code h_calls} (amplification: H's transcripts for H′; noasker: one call per
+     * target question, counted by logs since ida4j logged it in every mode, else from the targets generated); for
+     * the supervised baseline, which calls H never, its ground-truth labels.
+     */
     static Series overseerCalls(ReportRun r) {
+        Series targets = r.metrics().training("targets_generated").cumulative();
+        Series calls = r.metrics().training("h_calls");
         return switch (r.mode()) {
-            case "noasker", "supervised" -> r.metrics().training("targets_generated").cumulative();
-            default -> r.metrics().training("h_calls");
+            case "supervised" -> targets;
+            case "noasker" -> calls.isEmpty() ? targets : calls;
+            default -> calls;
         };
     }
 
     /** What {@link #overseerCalls} counts for this run. */
     static String overseerCallsUnit(ReportRun r) {
-        return switch (r.mode()) {
-            case "noasker" -> "targets by H";
-            case "supervised" -> "labels";
-            default -> "H calls";
-        };
+        return r.mode().equals("supervised") ? "labels" : "H calls";
     }
 
     static String evalSize(ReportRun r) {

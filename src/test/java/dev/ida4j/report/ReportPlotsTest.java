@@ -100,6 +100,16 @@ class ReportPlotsTest {
     }
 
     @Test
+    void shouldCountANoaskerRunsCallsToHFromItsLogOrElseFromItsTargets() throws IOException {
+        LoopConfig noasker = LoopConfig.defaults("union-find", Mode.NOASKER, 4, 20, 0, 1);
+        List<ReportRun> runs = Report.label(List.of(dir.resolve("new"), dir.resolve("old")), List.of(noasker, noasker),
+                List.of(metrics("new", AMPLIFICATION_LOG), metrics("old", SUPERVISED_LOG)));
+        assertThat(Plots.overseerCalls(runs.get(0)).values()).containsExactly(500, 510);
+        assertThat(Plots.overseerCalls(runs.get(1)).values()).containsExactly(64, 128);   // logged before h_calls was
+        assertThat(Plots.overseerCallsUnit(runs.get(1))).isEqualTo("H calls");
+    }
+
+    @Test
     void shouldTellApartRunsOfTheSameTaskAndMode() throws IOException {
         List<ReportRun> runs = runs(new String[] {"union-find", "union-find", "union-find"},
                 new Mode[] {Mode.SUPERVISED, Mode.SUPERVISED, Mode.AMPLIFICATION});
