@@ -135,7 +135,8 @@ final class LoopCheckpoint {
     private static void restoreState(IdaLoop loop, JsonNode s) {
         loop.step = s.get("step").asLong();
         loop.generations = s.get("generations").asLong();
-        loop.targetQuestions = s.get("target_questions").asLong();
+        // absent from checkpoints saved before it was counted: those runs count from here
+        loop.targetQuestions = s.has("target_questions") ? s.get("target_questions").asLong() : 0;
         loop.xOptimizer.restore(s.get("x_optimizer_steps").asInt());
         loop.curriculum.restore(s.get("curriculum_size").asInt(), s.get("curriculum_batches").asInt(),
                 s.get("curriculum_agreement").asDouble());

@@ -124,9 +124,15 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         return fromJson(tree);
     }
 
-    /** The config saved in a run's state (strict: unknown or missing fields are errors naming them). */
+    /**
+     * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
+     * since runs were first saved, which take the value that gives the old behaviour: {@code async} false).
+     */
     public static LoopConfig fromJson(JsonNode tree) {
         try {
+            if (tree instanceof ObjectNode o && !o.has("async")) {
+                tree = o.deepCopy().put("async", false);
+            }
             return JSON.treeToValue(tree, LoopConfig.class);
         } catch (JacksonException e) {
             Throwable cause = e.getCause();

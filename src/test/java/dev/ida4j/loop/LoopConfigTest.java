@@ -1,0 +1,32 @@
+package dev.ida4j.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+class LoopConfigTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Test
+    void shouldReadAConfigSavedBeforeAsyncExistedAsSynchronous() {
+        LoopConfig cfg = LoopConfig.defaults("union-find", Mode.NOASKER, 8, 10, 0, 3).with("async", true);
+        ObjectNode saved = JSON.valueToTree(cfg);
+        saved.remove("async");
+        assertThat(LoopConfig.fromJson(saved)).isEqualTo(cfg.with("async", false));
+    }
+
+    @Test
+    void shouldStillRefuseOtherMissingAndUnknownFieldsNamingThem() {
+        ObjectNode saved = JSON.valueToTree(LoopConfig.defaults("union-find", Mode.NOASKER, 8, 10, 0, 3));
+        saved.remove("emaHorizon");
+        assertThatThrownBy(() -> LoopConfig.fromJson(saved)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("emaHorizon");
+        ObjectNode extra = JSON.valueToTree(LoopConfig.defaults("union-find", Mode.NOASKER, 8, 10, 0, 3));
+        extra.put("warp", 9);
+        assertThatThrownBy(() -> LoopConfig.fromJson(extra)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("warp");
+    }
+}
