@@ -84,6 +84,9 @@ final class TrainCommand implements Runnable {
     Integer batch;
     @Option(names = "--steps-per-generation", description = "X steps per generation batch (default 2)")
     Integer stepsPerGeneration;
+    @Option(names = "--tensorboard", description = "also write the metrics as TensorBoard scalars into"
+            + " RUN/tensorboard (tensorboard --logdir RUN)")
+    boolean tensorboard;
     @Option(names = "--async", description = "generate on a second thread with a backend of its own, beside"
             + " training (faster with a core to spare; not deterministic)")
     boolean async;
@@ -98,15 +101,18 @@ final class TrainCommand implements Runnable {
         boolean resuming = resume != null;
         LoopConfig cfg;
         String deviceName;
+        boolean tensorBoard;
         Path dir;
         List<Transcript> human;
         if (resuming) {
             List<String> others = settingFlags().keySet().stream()
-                    .filter(k -> !List.of("steps", "minutes", "threads", "device", "async", "transcripts").contains(k))
+                    .filter(k -> !List.of("steps", "minutes", "threads", "device", "async", "tensorboard")
+                            .contains(k))
                     .toList();
             if (config != null || !others.isEmpty()) {
                 throw new Main.UsageException("--resume continues a run with its own configuration; only --steps,"
-                        + " --minutes, --threads, --device, --async and --transcripts may be given with it (not --"
+                        + " --minutes, --threads, --device, --async, --tensorboard and --transcripts may be given with"
+                        + " it (not --"
                         + (config != null ? "config" : others.getFirst()) + ")");
             }
             dir = resume;
@@ -127,12 +133,14 @@ final class TrainCommand implements Runnable {
                 throw new UncheckedIOException(e);
             }
             deviceName = device != null ? device : "cpu";
+            tensorBoard = tensorboard;
             human = humanTranscripts(cfg);
         } else {
             TrainSettings.Resolved r = resolve();
             cfg = r.config();
             human = humanTranscripts(cfg);
             deviceName = r.device();
+            tensorBoard = r.tensorboard();
             dir = r.out() != null ? r.out() : Path.of("runs", cfg.taskName() + "-" + cfg.mode().label() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             try {
@@ -143,7 +151,7 @@ final class TrainCommand implements Runnable {
                 Files.createDirectories(dir);
                 Files.writeString(dir.resolve("config.toml"), "# the resolved settings of this run; "
                         + "ida4j train --config this-file reruns it\n" + TrainSettings.toToml(cfg)
-                        + ConfigFile.write(Map.of("device", deviceName)));
+                        + ConfigFile.write(runOptions(deviceName, tensorBoard)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -158,6 +166,7 @@ final class TrainCommand implements Runnable {
                      : ProgressLine.start("train", cfg.minutes() * 60, "s")) {
             TrainingRun.Summary s = new TrainingRun(backend, cfg, dir, progress.lines())
                     .withGenerationBackend(worker)
+                    .withTensorBoard(tensorBoard)
                     .onStep((step, seconds) -> progress.update(bySteps ? step : seconds, step, "steps"))
                     .withHumanTranscripts(human)
                     .run(resuming);
@@ -190,6 +199,14 @@ final class TrainCommand implements Runnable {
             }
         }
         return out;
+    }
+
+    /** The settings that are not the loop's, in the order config.toml lists them. */
+    private static Map<String, Object> runOptions(String device, boolean tensorBoard) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("device", device);
+        m.put("tensorboard", tensorBoard);
+        return m;
     }
 
     /** The settings given as flags, by key (the flag's name): only those on the command line. */

@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code train}'s settings by key. A key is both a config-file key and, where the flag exists, the flag's name
  * ({@code lr} and {@code --lr}): the {@link LoopConfig} fields in kebab case ({@code ema-horizon}), except
- * {@code task}, {@code pre-ln} and {@code batch}, plus {@code device} and {@code out}. Values from a config file and
+ * {@code task}, {@code pre-ln} and {@code batch}, plus {@code device}, {@code out} and {@code tensorboard}. Values from a config file and
  * from flags go through the same checks; every problem is collected, each naming where it came from.
  */
 final class TrainSettings {
@@ -33,8 +33,8 @@ final class TrainSettings {
     record Setting(JsonNode value, String source) {
     }
 
-    /** The outcome: the config, the device, and the run directory if one was set (else null). */
-    record Resolved(LoopConfig config, String device, Path out) {
+    /** The outcome: the config, the device, the run directory if one was set (else null), TensorBoard or not. */
+    record Resolved(LoopConfig config, String device, Path out, boolean tensorboard) {
     }
 
     private TrainSettings() {
@@ -54,7 +54,7 @@ final class TrainSettings {
     /** Every key a config file may hold. */
     static List<String> keys() {
         List<String> keys = new ArrayList<>(FIELDS.keySet());
-        keys.addAll(List.of("device", "out"));
+        keys.addAll(List.of("device", "out", "tensorboard"));
         return keys;
     }
 
@@ -113,7 +113,8 @@ final class TrainSettings {
         }
         try {
             String out = (String) values.get("out");
-            return new Resolved(LoopConfig.fromJson(all), device, out == null ? null : Path.of(out));
+            return new Resolved(LoopConfig.fromJson(all), device, out == null ? null : Path.of(out),
+                    (Boolean) values.getOrDefault("tensorboard", false));
         } catch (IllegalArgumentException ex) {
             problems.add("the settings together: " + ex.getMessage());
             return null;
@@ -168,6 +169,9 @@ final class TrainSettings {
             case "out" -> {
                 return text(v);
             }
+            case "tensorboard" -> {
+                return bool(v);
+            }
             default -> {
                 RecordComponent field = FIELDS.get(key);
                 if (field == null) {
@@ -183,14 +187,18 @@ final class TrainSettings {
                 } else if (type == double.class) {
                     return number(v);
                 } else if (type == boolean.class) {
-                    if (!v.isBoolean()) {
-                        throw new IllegalArgumentException("must be true or false");
-                    }
-                    return v.booleanValue();
+                    return bool(v);
                 }
                 return text(v);
             }
         }
+    }
+
+    private static boolean bool(JsonNode v) {
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException("must be true or false");
+        }
+        return v.booleanValue();
     }
 
     private static String text(JsonNode v) {
@@ -218,8 +226,8 @@ final class TrainSettings {
     }
 
     /**
-     * A config as a config file: every key but {@code device} and {@code out} (a run length left at 0, meaning "not
-     * set", is left out).
+     * A config as a config file: every key but {@code device}, {@code out} and {@code tensorboard} (a run length left
+     * at 0, meaning "not set", is left out).
      */
     static String toToml(LoopConfig cfg) {
         JsonNode tree = JSON.valueToTree(cfg);

@@ -5,6 +5,8 @@ import java.io.Closeable;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamWriteFeature;
@@ -38,6 +40,8 @@ public final class MetricsLog implements Closeable {
     private final Record record = new Record();
     private JsonGenerator json;
     private boolean inRecord;
+    private Mirror mirror;                                            // null: none
+    private final Map<String, Double> mirrored = new LinkedHashMap<>(); // the record's numbers, for the mirror
 
     private MetricsLog(Path file) throws IOException {
         this.file = file;
@@ -61,6 +65,17 @@ public final class MetricsLog implements Closeable {
         Path file = runDir.resolve(FILE);
         MetricsTruncation.afterStep(file, step);
         return new MetricsLog(file);
+    }
+
+    /** Receives each record's numbers by key, with the record's {@code "step"} (a TensorBoard event file, say). */
+    @FunctionalInterface
+    public interface Mirror {
+        void record(long step, Map<String, Double> values) throws IOException;
+    }
+
+    /** From now on every written record's numbers also go to {@code m} (records without a step are not mirrored). */
+    public void mirrorTo(Mirror m) {
+        this.mirror = m;
     }
 
     /** Starts a record; finish it with {@link Record#write()}. */
@@ -91,6 +106,7 @@ public final class MetricsLog implements Closeable {
 
         public Record put(String key, long value) {
             name(key).writeNumber(value);
+            mirror(key, value);
             return this;
         }
 
@@ -98,6 +114,7 @@ public final class MetricsLog implements Closeable {
         public Record put(String key, double value) {
             if (Double.isFinite(value)) {
                 name(key).writeNumber(value);
+                mirror(key, value);
             } else {
                 name(key).writeNull();
             }
@@ -108,6 +125,7 @@ public final class MetricsLog implements Closeable {
         public Record put(String key, float value) {
             if (Float.isFinite(value)) {
                 name(key).writeNumber(value);
+                mirror(key, value);
             } else {
                 name(key).writeNull();
             }
@@ -139,6 +157,22 @@ public final class MetricsLog implements Closeable {
             } finally {
                 buffer.reset();
             }
+            if (mirror != null) {
+                Double step = mirrored.remove("step");
+                try {
+                    if (step != null) {
+                        mirror.record(step.longValue(), mirrored);
+                    }
+                } finally {
+                    mirrored.clear();
+                }
+            }
+        }
+
+        private void mirror(String key, double value) {
+            if (mirror != null) {
+                mirrored.put(key, value);
+            }
         }
 
         private JsonGenerator name(String key) {
@@ -150,6 +184,7 @@ public final class MetricsLog implements Closeable {
             } catch (JacksonException e) {
                 // the half-built record is dropped; the next record() starts clean
                 buffer.reset();
+                mirrored.clear();
                 json = JSON.createGenerator(buffer);
                 inRecord = false;
                 throw new IllegalArgumentException(file + ": key '" + key + "' twice in one record", e);

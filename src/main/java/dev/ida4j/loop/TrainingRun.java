@@ -2,6 +2,7 @@ package dev.ida4j.loop;
 
 import dev.ida4j.backend.Backend;
 import dev.ida4j.io.MetricsLog;
+import dev.ida4j.io.TensorBoardEvents;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.random.Rng;
 import dev.ida4j.checkpoint.CheckpointException;
@@ -23,7 +24,9 @@ import java.util.Optional;
  *
  * <pre>
  * runDir/
+ *   config.toml                   the resolved settings (written by the command line)
  *   metrics.jsonl                 one JSON object per record
+ *   tensorboard/                  the same records as TensorBoard scalars, when asked for
  *   checkpoints/step-N/           model.safetensors, optimizer.safetensors, replay.safetensors, state.json
  * </pre>
  */
@@ -37,6 +40,7 @@ public final class TrainingRun {
     private StepListener listener = (step, seconds) -> { };
     private Backend generationBackend;   // the async worker's; null unless the config asks for async generation
     private List<Transcript> human = List.of();
+    private boolean tensorBoard;
 
     public TrainingRun(Backend backend, LoopConfig cfg, Path runDir, PrintStream out) {
         this.backend = backend;
@@ -68,6 +72,15 @@ public final class TrainingRun {
     /** Feeds these human transcripts into H′'s buffer once the run has started or resumed (amplification mode). */
     public TrainingRun withHumanTranscripts(List<Transcript> transcripts) {
         this.human = List.copyOf(transcripts);
+        return this;
+    }
+
+    /**
+     * Also writes every metrics record as TensorBoard scalars, into a new event file under {@code runDir/tensorboard}
+     * ({@code tensorboard --logdir runDir}); returns this.
+     */
+    public TrainingRun withTensorBoard(boolean on) {
+        this.tensorBoard = on;
         return this;
     }
 
@@ -106,7 +119,11 @@ public final class TrainingRun {
             }
             double evalAccuracy = Double.NaN;
             long deadline = cfg.minutes() > 0 ? System.nanoTime() + (long) (cfg.minutes() * 60e9) : Long.MAX_VALUE;
-            try (MetricsLog log = resume ? MetricsLog.resume(runDir, resumedAt) : MetricsLog.open(runDir)) {
+            try (MetricsLog log = resume ? MetricsLog.resume(runDir, resumedAt) : MetricsLog.open(runDir);
+                 TensorBoardEvents tb = tensorBoard ? TensorBoardEvents.create(runDir.resolve("tensorboard")) : null) {
+                if (tb != null) {
+                    log.mirrorTo(tb::scalars);
+                }
                 long start = System.nanoTime();
                 listener.stepped(loop.step, 0);
                 while ((cfg.steps() == 0 || loop.step < cfg.steps()) && System.nanoTime() < deadline) {

@@ -66,7 +66,12 @@ class TrainConfigFileTest {
                 subanswer-error-rate = 0.25
                 out = "%s"
                 """.formatted(run.toString().replace("\\", "\\\\")));
-        assertThat(Main.run("train", "--config", cfg.toString(), "--lr", "0.003", "--seed", "9")).isZero();
+        assertThat(Main.run("train", "--config", cfg.toString(), "--lr", "0.003", "--seed", "9", "--tensorboard"))
+                .isZero();
+        try (var events = Files.list(run.resolve("tensorboard"))) {
+            assertThat(events.map(p -> p.getFileName().toString()).toList()).singleElement().asString()
+                    .startsWith("events.out.tfevents.");
+        }
 
         LoopConfig c = RunDirectory.config(run);
         assertThat(c.taskName()).isEqualTo("wildcard-search");
@@ -86,7 +91,8 @@ class TrainConfigFileTest {
         // the written config.toml alone reproduces the run's config
         Path written = run.resolve("config.toml");
         assertThat(Files.readString(written)).contains("lr = 0.003").contains("mode = 'noasker'")
-                .contains("ema-horizon = 7").contains("device = 'cpu'").doesNotContain("minutes");
+                .contains("ema-horizon = 7").contains("device = 'cpu'").contains("tensorboard = true")
+                .doesNotContain("minutes");
         Path rerun = tmp.resolve("rerun");
         assertThat(Main.run("train", "--config", written.toString(), "--out", rerun.toString())).isZero();
         assertThat(RunDirectory.config(rerun)).isEqualTo(c);
