@@ -87,9 +87,10 @@ final class TrainCommand implements Runnable {
     @Option(names = "--tensorboard", description = "also write the metrics as TensorBoard scalars into"
             + " RUN/tensorboard (tensorboard --logdir RUN)")
     boolean tensorboard;
-    @Option(names = "--async", description = "generate on a second thread with a backend of its own, beside"
-            + " training (faster with a core to spare; not deterministic)")
-    boolean async;
+    @Option(names = "--generation-workers", paramLabel = "N", description = "generate on N threads with a backend"
+            + " each, beside training (faster with cores to spare; not deterministic; default 0: in the training"
+            + " thread, deterministic)")
+    Integer generationWorkers;
 
     @Option(names = "--transcripts", arity = "1..*", paramLabel = "FILE",
             description = "human transcripts (a journal of 'ida4j oversee' or its JSON Lines export) fed into H′'s"
@@ -106,13 +107,14 @@ final class TrainCommand implements Runnable {
         List<Transcript> human;
         if (resuming) {
             List<String> others = settingFlags().keySet().stream()
-                    .filter(k -> !List.of("steps", "minutes", "threads", "device", "async", "tensorboard")
+                    .filter(k -> !List.of("steps", "minutes", "threads", "device", "generation-workers",
+                            "tensorboard")
                             .contains(k))
                     .toList();
             if (config != null || !others.isEmpty()) {
                 throw new Main.UsageException("--resume continues a run with its own configuration; only --steps,"
-                        + " --minutes, --threads, --device, --async, --tensorboard and --transcripts may be given with"
-                        + " it (not --"
+                        + " --minutes, --threads, --device, --generation-workers, --tensorboard and --transcripts may be"
+                        + " given with it (not --"
                         + (config != null ? "config" : others.getFirst()) + ")");
             }
             dir = resume;
@@ -124,8 +126,8 @@ final class TrainCommand implements Runnable {
                 if (threads != null) {
                     cfg = cfg.with("threads", threads);
                 }
-                if (async) {
-                    cfg = cfg.with("async", true);
+                if (generationWorkers != null) {
+                    cfg = cfg.with("generationWorkers", generationWorkers);
                 }
             } catch (IllegalArgumentException e) {
                 throw new Main.UsageException(e.getMessage());
@@ -160,12 +162,15 @@ final class TrainCommand implements Runnable {
                 cfg.taskName(), cfg.mode().label(), cfg.size(), cfg.startSize(),
                 cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", deviceName, dir);
         boolean bySteps = cfg.steps() > 0;
+        List<Backend> workers = new ArrayList<>();
         try (Backend backend = BenchCommand.backend(deviceName, cfg.threads());
-             Backend worker = cfg.async() ? BenchCommand.backend(deviceName, 1) : null;
              ProgressLine progress = bySteps ? ProgressLine.start("train", cfg.steps(), "steps")
                      : ProgressLine.start("train", cfg.minutes() * 60, "s")) {
+            for (int i = 0; i < cfg.generationWorkers(); i++) {
+                workers.add(BenchCommand.backend(deviceName, 1));
+            }
             TrainingRun.Summary s = new TrainingRun(backend, cfg, dir, progress.lines())
-                    .withGenerationBackend(worker)
+                    .withGenerationBackends(workers)
                     .withTensorBoard(tensorBoard)
                     .onStep((step, seconds) -> progress.update(bySteps ? step : seconds, step, "steps"))
                     .withHumanTranscripts(human)
@@ -176,6 +181,8 @@ final class TrainCommand implements Runnable {
                     s.runDir().toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            workers.forEach(Backend::close);
         }
     }
 

@@ -34,7 +34,8 @@ import java.util.random.RandomGenerator;
  * in amplification mode each step also grants calls to the real H, whose transcripts train H′ one step.
  *
  * <p>The same config and seed give the same weights and the same metrics (wall-clock fields aside). For throughput,
- * {@link #startAsync} moves generation to a worker thread instead (the {@code async} setting), giving up determinism.
+ * {@link #startAsync} moves generation to worker threads instead (the {@code generationWorkers} setting), giving up
+ * determinism.
  */
 public final class IdaLoop implements AutoCloseable {
     final LoopConfig cfg;
@@ -212,18 +213,18 @@ public final class IdaLoop implements AutoCloseable {
     }
 
     /**
-     * Moves generation to a worker thread with a backend of its own (for example a second core's): from now on each
-     * step takes the batches the worker has finished and publishes the teacher's and H′'s weights for the worker's
-     * next batch. The ratio of the synchronous loop is kept (one batch per {@code stepsPerGeneration} steps once the
-     * buffer holds its minimum, the trainer waiting when it is more than one batch ahead), but generating and training
-     * overlap. The run is then no
-     * longer deterministic: which weights a batch is made with depends on timing.
+     * Moves generation to worker threads, one per backend (for example one per spare core): from now on each step
+     * takes the batches the workers have finished and publishes the teacher's and H′'s weights for their next
+     * batches. The ratio of the synchronous loop is kept (one batch per {@code stepsPerGeneration} steps once the
+     * buffer holds its minimum, the trainer waiting when it is more than one batch ahead), but generating and
+     * training overlap, and several workers generate at once. The run is then no longer deterministic: which weights
+     * a batch is made with depends on timing.
      */
-    public void startAsync(Backend workerBackend) {
+    public void startAsync(List<Backend> workerBackends) {
         if (async != null) {
-            throw new IllegalStateException("generation already runs on a worker");
+            throw new IllegalStateException("generation already runs on workers");
         }
-        async = new AsyncGeneration(this, workerBackend);
+        async = new AsyncGeneration(this, workerBackends);
     }
 
     private void runAsyncStep() {

@@ -31,8 +31,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param promoteAt                curriculum: teacher-target agreement needed to grow the size (the reference: 0.85)
  * @param promoteMinBatches        curriculum: generation batches at a size before it may grow
  * @param threads                  CPU threads of the training backend
- * @param async                    generation on a worker thread with a backend of its own, beside training (faster
- *                                 on a machine with a core to spare; not deterministic)
+ * @param generationWorkers        0: generation in the training thread, synchronous and deterministic; N: on N
+ *                                 worker threads with a backend each, beside training (faster on a machine with
+ *                                 cores to spare; not deterministic)
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float lr, float beta2, float clip, int generationContexts, int trainContexts,
@@ -40,7 +41,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          int askerBuffer, int askerInitialBudget, int askerBatch, int minAskerBuffer, int depth,
                          double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
-                         int keepCheckpoints, int threads, boolean async) {
+                         int keepCheckpoints, int threads, int generationWorkers) {
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -76,6 +77,9 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         requirePositive("checkpointEvery", checkpointEvery);
         requirePositive("keepCheckpoints", keepCheckpoints);
         requirePositive("threads", threads);
+        if (generationWorkers < 0 || generationWorkers > 64) {
+            throw new IllegalArgumentException("generationWorkers " + generationWorkers + " is outside 0..64");
+        }
         if (questionsPerContext < 0) {
             throw new IllegalArgumentException("questionsPerContext " + questionsPerContext + " must be >= 0");
         }
@@ -108,7 +112,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     public static LoopConfig defaults(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
         int start = Math.min(size, 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, 1e-3f, 0.98f, 1f,
-                16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1, false);
+                16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1, 0);
     }
 
     /**
@@ -126,12 +130,12 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
 
     /**
      * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
-     * since runs were first saved, which take the value that gives the old behaviour: {@code async} false).
+     * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0).
      */
     public static LoopConfig fromJson(JsonNode tree) {
         try {
-            if (tree instanceof ObjectNode o && !o.has("async")) {
-                tree = o.deepCopy().put("async", false);
+            if (tree instanceof ObjectNode o && !o.has("generationWorkers")) {
+                tree = o.deepCopy().put("generationWorkers", 0);
             }
             return JSON.treeToValue(tree, LoopConfig.class);
         } catch (JacksonException e) {

@@ -38,7 +38,7 @@ public final class TrainingRun {
     private final Checkpoints checkpoints;
     private double lastTargetAccuracy = Double.NaN;   // of the latest generation batches
     private StepListener listener = (step, seconds) -> { };
-    private Backend generationBackend;   // the async worker's; null unless the config asks for async generation
+    private List<Backend> generationBackends = List.of();   // one per generation worker the config asks for
     private List<Transcript> human = List.of();
     private boolean tensorBoard;
 
@@ -63,9 +63,9 @@ public final class TrainingRun {
         return this;
     }
 
-    /** The backend the generation worker uses when the config asks for async generation; returns this. */
-    public TrainingRun withGenerationBackend(Backend b) {
-        this.generationBackend = b;
+    /** The backends of the generation workers, one each, when the config asks for them; returns this. */
+    public TrainingRun withGenerationBackends(List<Backend> backends) {
+        this.generationBackends = List.copyOf(backends);
         return this;
     }
 
@@ -105,12 +105,12 @@ public final class TrainingRun {
                 resumedAt = LoopCheckpoint.restore(loop, backend, checkpoints, latest.get());
                 out.printf(Locale.ROOT, "resumed from %s (step %d)%n", latest.get(), resumedAt);
             }
-            if (cfg.async()) {
-                if (generationBackend == null) {
-                    throw new IllegalStateException("async generation needs a backend of its own:"
-                            + " withGenerationBackend");
+            if (cfg.generationWorkers() > 0) {
+                if (generationBackends.size() != cfg.generationWorkers()) {
+                    throw new IllegalStateException(cfg.generationWorkers() + " generation workers need a backend"
+                            + " each: withGenerationBackends got " + generationBackends.size());
                 }
-                loop.startAsync(generationBackend);
+                loop.startAsync(generationBackends);
             }
             if (!human.isEmpty()) {
                 loop.feedTranscripts(human);

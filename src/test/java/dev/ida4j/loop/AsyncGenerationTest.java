@@ -24,11 +24,12 @@ class AsyncGenerationTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void shouldTrainOnBatchesTheWorkerGeneratedAndCountTheirCost(Mode mode) {
-        LoopConfig cfg = TrainingRunTest.tiny(mode, 12).with("async", true);
+        LoopConfig cfg = TrainingRunTest.tiny(mode, 12).with("generationWorkers", 2);
         try (Backend trainer = Backends.create("cpu", 1);
-             Backend worker = Backends.create("cpu", 1);
+             Backend worker1 = Backends.create("cpu", 1);
+             Backend worker2 = Backends.create("cpu", 1);
              IdaLoop loop = new IdaLoop(trainer, cfg)) {
-            loop.startAsync(worker);
+            loop.startAsync(List.of(worker1, worker2));
             for (int i = 0; i < 12; i++) {
                 loop.runStep();
             }
@@ -56,7 +57,7 @@ class AsyncGenerationTest {
         try (Backend trainer = Backends.create("cpu", 1);
              Backend worker = Backends.create("cpu", 1);
              IdaLoop loop = new IdaLoop(trainer, cfg);
-             AsyncGeneration async = new AsyncGeneration(loop, worker)) {
+             AsyncGeneration async = new AsyncGeneration(loop, List.of(worker))) {
             for (int i = 0; i < 4; i++) {
                 loop.runStep();   // synchronous steps move the teacher and H′ on
             }
@@ -67,7 +68,7 @@ class AsyncGenerationTest {
             async.publish();   // the worker takes these before its next batch
             async.drain(true);
             async.drain(true);
-            List<Tensor> replicas = async.replicas();
+            List<Tensor> replicas = async.replicas(0);
             List<Tensor> sources = Models.blocks(loop.teacher.params(), loop.teacher.buffers());
             sources.addAll(Models.blocks(loop.asker.params(), loop.asker.buffers()));
             assertThat(replicas).hasSameSizeAs(sources);
@@ -79,17 +80,17 @@ class AsyncGenerationTest {
     }
 
     @Test
-    void shouldRunATrainingRunWithAsyncGenerationAndRefuseOneWithoutAWorkerBackend() throws IOException {
-        LoopConfig cfg = TrainingRunTest.tiny(Mode.NOASKER, 6).with("async", true);
+    void shouldRunATrainingRunWithAGenerationWorkerAndRefuseOneWithoutItsBackend() throws IOException {
+        LoopConfig cfg = TrainingRunTest.tiny(Mode.NOASKER, 6).with("generationWorkers", 1);
         try (Backend trainer = Backends.create("cpu", 1);
              Backend worker = Backends.create("cpu", 1)) {
             TrainingRun.Summary s = new TrainingRun(trainer, cfg, tmp.resolve("run"),
-                    new PrintStream(new ByteArrayOutputStream())).withGenerationBackend(worker).run(false);
+                    new PrintStream(new ByteArrayOutputStream())).withGenerationBackends(List.of(worker)).run(false);
             assertThat(s.steps()).isEqualTo(6);
             assertThat(Files.readAllLines(tmp.resolve("run/metrics.jsonl"))).isNotEmpty();
             assertThatThrownBy(() -> new TrainingRun(trainer, cfg, tmp.resolve("other"),
                     new PrintStream(new ByteArrayOutputStream())).run(false))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("withGenerationBackend");
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("1 generation workers need a backend each");
         }
     }
 }

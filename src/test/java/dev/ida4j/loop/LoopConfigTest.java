@@ -11,11 +11,11 @@ class LoopConfigTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Test
-    void shouldReadAConfigSavedBeforeAsyncExistedAsSynchronous() {
-        LoopConfig cfg = LoopConfig.defaults("union-find", Mode.NOASKER, 8, 10, 0, 3).with("async", true);
+    void shouldReadAConfigSavedBeforeGenerationWorkersExistedAsSynchronous() {
+        LoopConfig cfg = LoopConfig.defaults("union-find", Mode.NOASKER, 8, 10, 0, 3).with("generationWorkers", 2);
         ObjectNode saved = JSON.valueToTree(cfg);
-        saved.remove("async");
-        assertThat(LoopConfig.fromJson(saved)).isEqualTo(cfg.with("async", false));
+        saved.remove("generationWorkers");
+        assertThat(LoopConfig.fromJson(saved)).isEqualTo(cfg.with("generationWorkers", 0));
     }
 
     @Test
