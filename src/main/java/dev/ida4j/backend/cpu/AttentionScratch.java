@@ -78,15 +78,8 @@ final class AttentionScratch {
     static void loadRows(MemorySegment src, long at, long stride, int n, int hs, float[] dst) {
         int hsp = roundUp(hs);
         for (int r = 0; r < n; r++) {
-            long from = at + r * stride;
-            int to = r * hsp;
-            int d = 0;
-            for (; d <= hs - L; d += L) {
-                FloatVector.fromMemorySegment(S, src, from + (long) d * Float.BYTES, NATIVE).intoArray(dst, to + d);
-            }
-            for (; d < hs; d++) {
-                dst[to + d] = src.get(F32, from + (long) d * Float.BYTES);
-            }
+            // a bulk copy: one bounds check per row, where per-lane vector loads took a slow bounds-check path
+            MemorySegment.copy(src, F32, at + r * stride, dst, r * hsp, hs);
         }
     }
 
@@ -115,30 +108,25 @@ final class AttentionScratch {
 
     /** dst[at + i] = src[from + i] (or +=, when {@code add}) for i in [0, n). */
     static void storeRow(float[] src, int from, MemorySegment dst, long at, int n, boolean add) {
+        if (!add) {
+            MemorySegment.copy(src, from, dst, F32, at, n);
+            return;
+        }
         int i = 0;
         for (; i <= n - L; i += L) {
             long to = at + (long) i * Float.BYTES;
-            FloatVector x = FloatVector.fromArray(S, src, from + i);
-            if (add) {
-                x = x.add(FloatVector.fromMemorySegment(S, dst, to, NATIVE));
-            }
-            x.intoMemorySegment(dst, to, NATIVE);
+            FloatVector.fromArray(S, src, from + i).add(FloatVector.fromMemorySegment(S, dst, to, NATIVE))
+                    .intoMemorySegment(dst, to, NATIVE);
         }
         for (; i < n; i++) {
             long to = at + (long) i * Float.BYTES;
-            dst.set(F32, to, add ? dst.get(F32, to) + src[from + i] : src[from + i]);
+            dst.set(F32, to, dst.get(F32, to) + src[from + i]);
         }
     }
 
     /** dst[to + j] = src[at + j] for j in [0, n), then zeros up to the next whole vector. */
     static void loadRow(MemorySegment src, long at, int n, float[] dst, int to) {
-        int j = 0;
-        for (; j <= n - L; j += L) {
-            FloatVector.fromMemorySegment(S, src, at + (long) j * Float.BYTES, NATIVE).intoArray(dst, to + j);
-        }
-        for (; j < n; j++) {
-            dst[to + j] = src.get(F32, at + (long) j * Float.BYTES);
-        }
+        MemorySegment.copy(src, F32, at, dst, to, n);
         Arrays.fill(dst, to + n, to + roundUp(n), 0f);
     }
 }
