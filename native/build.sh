@@ -28,7 +28,7 @@ mkdir -p "$out"
 for src in "${sources[@]}"; do
   name="$(basename "$src" .cu)"
   target="$out/$name.fatbin"
-  if [[ -f "$target" && "$target" -nt "$src" && "$target" -nt "$here/kernels.h" ]]; then
+  if [[ -f "$target" && "$target" -nt "$src" && "$target" -nt "$here/kernels.h" && "$target" -nt "$here/common.cuh" ]]; then
     continue
   fi
   "$nvcc" -O3 --fatbin -std=c++17 \

@@ -1,61 +1,86 @@
-// Pointwise kernels: residual add and GELU (tanh approximation), forward and backward side by side.
-// Semantics match dev.ida4j.backend.Backend; the CUDA backend issue adds the remaining op families.
+// Pointwise kernels, forward and backward side by side: fill, residual add, activations (GELU tanh approximation,
+// ReLU) and inverted dropout. Semantics: dev.ida4j.backend.Backend; math: dev.ida4j.backend.ref.RefPointwise.
+#include "common.cuh"
 #include "kernels.h"
-#include <math.h>
 
 namespace {
-constexpr int kBlock = 256;
 constexpr float kGeluScale = 0.7978845608028654f;  // sqrt(2 / pi)
+constexpr float kGeluCube = 0.044715f;
+constexpr int kGelu = 0;
 
-unsigned blocks(long n) { return (unsigned)((n + kBlock - 1) / kBlock); }
+// splitmix64, as dev.ida4j.backend.DropoutRng: unsigned 64-bit arithmetic wraps exactly as Java's long does
+constexpr unsigned long long kGamma = 0x9E3779B97F4A7C15ull;
+constexpr unsigned long long kMix1 = 0xBF58476D1CE4E5B9ull;
+constexpr unsigned long long kMix2 = 0x94D049BB133111EBull;
 
-__global__ void residual_forward_kernel(float* out, const float* a, const float* b, long n) {
-  long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
-  if (i < n) out[i] = a[i] + b[i];
+__device__ inline int dropout_bits(unsigned long long key, long i) {
+  unsigned long long z = key + (unsigned long long)i * kGamma;
+  z = (z ^ (z >> 30)) * kMix1;
+  z = (z ^ (z >> 27)) * kMix2;
+  z ^= z >> 31;
+  return (int)(z >> 40);  // the top 24 bits
+}
+}  // namespace
+
+// out(n) = value
+IDA4J_KERNEL void fill(float* out, float value, long n) {
+  IDA4J_GRID_STRIDE(i, n) out[i] = value;
 }
 
-__global__ void residual_backward_kernel(float* da, float* db, const float* dout, long n) {
-  long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
-  if (i < n) {
+// out(n) = a + b
+IDA4J_KERNEL void residual_forward(float* out, const float* a, const float* b, long n) {
+  IDA4J_GRID_STRIDE(i, n) out[i] = a[i] + b[i];
+}
+
+// da(n) += dout; db(n) += dout
+IDA4J_KERNEL void residual_backward(float* da, float* db, const float* dout, long n) {
+  IDA4J_GRID_STRIDE(i, n) {
     float g = dout[i];
     if (da) da[i] += g;
     if (db) db[i] += g;
   }
 }
 
-__global__ void gelu_forward_kernel(float* out, const float* inp, long n) {
-  long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
-  if (i < n) {
+// out(n) = act(inp(n))
+IDA4J_KERNEL void activation_forward(float* out, const float* inp, int act, long n) {
+  IDA4J_GRID_STRIDE(i, n) {
     float x = inp[i];
-    float u = kGeluScale * (x + 0.044715f * x * x * x);
-    out[i] = 0.5f * x * (1.0f + tanhf(u));
+    if (act == kGelu) {
+      out[i] = 0.5f * x * (1.0f + tanhf(kGeluScale * (x + kGeluCube * x * x * x)));
+    } else {
+      out[i] = x > 0.0f ? x : 0.0f;
+    }
   }
 }
 
-__global__ void gelu_backward_kernel(float* dinp, const float* dout, const float* inp, long n) {
-  long i = (long)blockIdx.x * blockDim.x + threadIdx.x;
-  if (i < n) {
+// dinp(n) += act'(inp)·dout
+IDA4J_KERNEL void activation_backward(float* dinp, const float* dout, const float* inp, int act, long n) {
+  IDA4J_GRID_STRIDE(i, n) {
     float x = inp[i];
-    float u = kGeluScale * (x + 0.044715f * x * x * x);
-    float th = tanhf(u);
-    // d/dx [0.5 x (1 + tanh u)] = 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) du/dx
-    float du = kGeluScale * (1.0f + 3.0f * 0.044715f * x * x);
-    dinp[i] += dout[i] * (0.5f * (1.0f + th) + 0.5f * x * (1.0f - th * th) * du);
+    float grad;
+    if (act == kGelu) {
+      float th = tanhf(kGeluScale * (x + kGeluCube * x * x * x));
+      float du = kGeluScale * (1.0f + 3.0f * kGeluCube * x * x);
+      // d/dx 0.5x(1 + tanh u) = 0.5(1 + tanh u) + 0.5x(1 - tanh² u)·du/dx
+      grad = 0.5f * (1.0f + th) + 0.5f * x * (1.0f - th * th) * du;
+    } else {
+      grad = x > 0.0f ? 1.0f : 0.0f;
+    }
+    dinp[i] += grad * dout[i];
   }
 }
-}  // namespace
 
-extern "C" {
-void ida4j_residual_forward(float* out, const float* a, const float* b, long n, cudaStream_t stream) {
-  residual_forward_kernel<<<blocks(n), kBlock, 0, stream>>>(out, a, b, n);
+// mask(n) = 0 where bits(key, i) < threshold, else keep = 1/(1-p); out(n) = inp·mask
+IDA4J_KERNEL void dropout_forward(float* out, float* mask, const float* inp, unsigned long long key, int threshold,
+                                  float keep, long n) {
+  IDA4J_GRID_STRIDE(i, n) {
+    float m = dropout_bits(key, i) < threshold ? 0.0f : keep;
+    mask[i] = m;
+    out[i] = inp[i] * m;
+  }
 }
-void ida4j_residual_backward(float* da, float* db, const float* dout, long n, cudaStream_t stream) {
-  residual_backward_kernel<<<blocks(n), kBlock, 0, stream>>>(da, db, dout, n);
-}
-void ida4j_gelu_forward(float* out, const float* inp, long n, cudaStream_t stream) {
-  gelu_forward_kernel<<<blocks(n), kBlock, 0, stream>>>(out, inp, n);
-}
-void ida4j_gelu_backward(float* dinp, const float* dout, const float* inp, long n, cudaStream_t stream) {
-  gelu_backward_kernel<<<blocks(n), kBlock, 0, stream>>>(dinp, dout, inp, n);
-}
+
+// dinp(n) += dout·mask
+IDA4J_KERNEL void dropout_backward(float* dinp, const float* dout, const float* mask, long n) {
+  IDA4J_GRID_STRIDE(i, n) dinp[i] += dout[i] * mask[i];
 }
