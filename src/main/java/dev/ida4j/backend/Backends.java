@@ -1,6 +1,7 @@
 package dev.ida4j.backend;
 
 import dev.ida4j.backend.cpu.CpuBackend;
+import dev.ida4j.backend.cuda.CudaBackend;
 import dev.ida4j.backend.ref.ReferenceBackend;
 
 /** Creates backends by device name, always behind the {@link CheckedBackend}. */
@@ -14,18 +15,19 @@ public final class Backends {
     }
 
     /**
-     * A backend for a device name: "cpu" (fast, {@code threads} threads) or "reference" (plain loops, one thread).
+     * A backend for a device name: "cpu" (fast, {@code threads} threads), "reference" (plain loops, one thread) or
+     * "cuda" (GPU 0, TF32 matrix products; {@code threads} unused).
      *
      * @throws IllegalArgumentException for any other name, saying which exist
+     * @throws DeviceUnavailableException for "cuda" on a machine without a usable GPU, in one line
      */
     public static Backend create(String device, int threads) {
         return switch (device) {
             case "cpu" -> cpu(threads);
             case "reference" -> new CheckedBackend(new ReferenceBackend());
-            case "cuda" -> throw new IllegalArgumentException(
-                    "device 'cuda': this build of ida4j has no CUDA backend yet; use --device cpu");
+            case "cuda" -> new CheckedBackend(CudaBackend.open(0, true));
             default -> throw new IllegalArgumentException(
-                    "unknown device '" + device + "': expected cpu or reference");
+                    "unknown device '" + device + "': expected cpu, reference or cuda");
         };
     }
 }

@@ -2,6 +2,7 @@ package dev.ida4j.cli;
 
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.Backends;
+import dev.ida4j.backend.DeviceUnavailableException;
 import dev.ida4j.backend.ProfilingBackend;
 import dev.ida4j.model.gpt.Gpt;
 import dev.ida4j.model.gpt.GptConfig;
@@ -45,6 +46,8 @@ final class BenchCommand {
             return Backends.create(device, threads);
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
+        } catch (DeviceUnavailableException e) {
+            throw new DeviceUnavailableException("--device " + device + ": " + e.getMessage());
         }
     }
 
@@ -63,7 +66,7 @@ final class BenchCommand {
         boolean transB;
         @Option(names = "--threads", description = "threads (default: all processors)")
         Integer threads;
-        @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu, reference or cuda (default ${DEFAULT-VALUE})")
         String device;
         @Option(names = "--reps", defaultValue = "30", description = "timed repetitions (default ${DEFAULT-VALUE})")
         int reps;
@@ -131,7 +134,7 @@ final class BenchCommand {
         String preset;
         @Option(names = "--threads", description = "threads (default: all processors)")
         Integer threads;
-        @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu, reference or cuda (default ${DEFAULT-VALUE})")
         String device;
         @Option(names = "--steps", defaultValue = "20", description = "timed steps (default ${DEFAULT-VALUE})")
         int steps;

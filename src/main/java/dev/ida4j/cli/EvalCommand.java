@@ -39,7 +39,7 @@ final class EvalCommand implements Runnable {
     @Option(names = "--model", defaultValue = "teacher",
             description = "teacher, student or amplified (default ${DEFAULT-VALUE})")
     String model;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, reference or cuda (default ${DEFAULT-VALUE})")
     String device;
     @Option(names = "--threads", defaultValue = "1", description = "CPU threads (default ${DEFAULT-VALUE})")
     int threads;

@@ -1,5 +1,7 @@
 package dev.ida4j.cli;
 
+import dev.ida4j.backend.DeviceUnavailableException;
+import dev.ida4j.backend.cuda.CudaException;
 import dev.ida4j.checkpoint.CheckpointException;
 import dev.ida4j.journal.JournalException;
 import java.nio.file.NoSuchFileException;
@@ -8,14 +10,19 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code ida4j} command: subcommands for training, evaluation, human oversight and benchmarks. Exit codes:
- * 0 success, 1 failure during work (a missing run, a refused checkpoint or journal: one line), 2 bad usage or
- * config (picocli's usage errors and {@link UsageException}s, raised before any work starts).
+ * 0 success, 1 failure during work (a missing run, a refused checkpoint or journal, a device that is not there such
+ * as {@code --device cuda} without a GPU, or a recoverable CUDA error such as out of memory: one line), 2 bad usage
+ * or config (picocli's usage errors and {@link UsageException}s, raised before any work starts),
+ * {@value #EXIT_DEVICE_LOST} a sticky CUDA error (the GPU context is lost: a supervisor should restart the process,
+ * which resumes from the last checkpoint).
  */
 @Command(name = "ida4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Iterated amplification engine: training, evaluation, reports, human oversight and benchmarks.",
         subcommands = {TrainCommand.class, EvalCommand.class, BenchCommand.class, OverseeCommand.class,
                 InspectCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+    /** The exit code after a sticky CUDA error, distinct so that a supervisor knows to restart. */
+    public static final int EXIT_DEVICE_LOST = 3;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -45,6 +52,16 @@ public final class Main {
                 cmd.getErr().println("ida4j: " + ex.getMessage());
                 return 1;
             }
+            CudaException cuda = cause(ex, CudaException.class);
+            if (cuda != null) {
+                cmd.getErr().println("ida4j: CUDA error: " + cuda.getMessage());
+                return cuda.sticky() ? EXIT_DEVICE_LOST : 1;
+            }
+            DeviceUnavailableException absent = cause(ex, DeviceUnavailableException.class);
+            if (absent != null) {
+                cmd.getErr().println("ida4j: " + absent.getMessage());
+                return 1;
+            }
             Throwable finding = userFileProblem(ex);
             if (finding != null) {
                 // a missing run, a refused checkpoint or journal is a finding about the user's files, not a bug: one line
@@ -56,6 +73,16 @@ public final class Main {
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /** The first exception of {@code type} in {@code ex}'s cause chain, or null. */
+    private static <T extends Throwable> T cause(Throwable ex, Class<T> type) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     /** The missing file, refused checkpoint or refused journal behind {@code ex}, or null when it is something else. */

@@ -56,7 +56,7 @@ final class TrainCommand implements Runnable {
     Long seed;
     @Option(names = "--out", description = "run directory (default runs/<task>-<mode>-<time>)")
     Path out;
-    @Option(names = "--device", description = "cpu or reference (default cpu)")
+    @Option(names = "--device", description = "cpu, reference or cuda (default cpu)")
     String device;
     @Option(names = "--threads", description = "CPU threads (default 1)")
     Integer threads;

@@ -161,8 +161,8 @@ final class TrainSettings {
             }
             case "device" -> {
                 String device = text(v);
-                if (!device.equals("cpu") && !device.equals("reference")) {
-                    throw new IllegalArgumentException("is not available; valid: cpu, reference");
+                if (!device.equals("cpu") && !device.equals("reference") && !device.equals("cuda")) {
+                    throw new IllegalArgumentException("is not available; valid: cpu, reference, cuda");
                 }
                 return device;
             }

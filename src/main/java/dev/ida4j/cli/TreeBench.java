@@ -40,7 +40,7 @@ final class TreeBench implements Runnable {
     int repeats;
     @Option(names = "--threads", defaultValue = "1", description = "CPU threads (default ${DEFAULT-VALUE})")
     int threads;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, reference or cuda (default ${DEFAULT-VALUE})")
     String device;
     @Option(names = "--json", description = "print one JSON line")
     boolean json;

@@ -139,6 +139,10 @@ final class CudaDevice implements AutoCloseable {
         return ordinal;
     }
 
+    int multiprocessors() {
+        return multiprocessors;
+    }
+
     MemorySegment stream() {
         return stream;
     }
