@@ -13,6 +13,8 @@ import dev.ida4j.tensor.TensorArena;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,8 +24,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AttentionContractTest {
 
+    /** The backends under test (a subclass for another device shadows this and {@code fastBackends}). */
+    static Stream<Named<Backend>> backends() {
+        return TestBackends.all();
+    }
+
+    /** The backends compared with the reference. */
+    static Stream<Named<Backend>> fastBackends() {
+        return TestBackends.fast();
+    }
+
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldAverageTheVisibleValuesWhenScoresTie(Backend backend) {
         // B 2, Tq 2, Tk 3, NH 2, HS 2: zero queries, so every visible key gets the same weight
         try (TensorArena arena = backend.arena("att")) {
@@ -50,7 +62,7 @@ class AttentionContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldScaleScoresByTheSquareRootOfTheHeadSizeInEachHead(Backend backend) {
         // B 1, Tq 1, Tk 2, NH 2, HS 4; head 0 scores (4/√4, 0) = (2, 0), head 1 scores (0, 0)
         try (TensorArena arena = backend.arena("att")) {
@@ -73,7 +85,7 @@ class AttentionContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldGiveZerosAndZeroGradientsToAQueryThatSeesNoKey(Backend backend) {
         // B 2, Tq 3, Tk 2, NH 1, HS 3, causal: query 0 sees no key (0 + 2 - 3 < 0); batch 1 masks every key
         int b = 2;
@@ -117,26 +129,26 @@ class AttentionContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldPassTheGradientCheckCausal(Backend backend) {
         gradCheck(backend, 2, 5, 5, 2, 3, true, null);
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldPassTheGradientCheckBidirectional(Backend backend) {
         gradCheck(backend, 2, 4, 4, 3, 2, false, null);
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldPassTheGradientCheckAcrossAMaskedSetOfKeys(Backend backend) {
         // cross-attention, Tq 3 questions over Tk 6 facts; batch 1 has only two real facts
         gradCheck(backend, 2, 3, 6, 2, 4, false, new float[] {1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 0});
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldPassTheGradientCheckWithQueriesThatSeeNothing(Backend backend) {
         // causal with Tq > Tk (the first queries see no key), and batch 1 masks every key
         gradCheck(backend, 2, 5, 3, 2, 3, true, new float[] {1, 0, 1, 0, 0, 0});
@@ -177,7 +189,7 @@ class AttentionContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#fast")
+    @MethodSource("fastBackends")
     void shouldMatchTheReferenceOnOddShapes(Backend backend) {
         // B, Tq, Tk, NH, HS, causal (1), key mask (1)
         int[][] shapes = {

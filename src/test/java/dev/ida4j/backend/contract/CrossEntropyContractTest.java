@@ -13,14 +13,26 @@ import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Fused softmax + cross-entropy: hand-checked values, gradients, bad targets, and parity with the reference. */
 class CrossEntropyContractTest {
 
+    /** The backends under test (a subclass for another device shadows this and {@code fastBackends}). */
+    static Stream<Named<Backend>> backends() {
+        return TestBackends.all();
+    }
+
+    /** The backends compared with the reference. */
+    static Stream<Named<Backend>> fastBackends() {
+        return TestBackends.fast();
+    }
+
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldGiveSoftmaxProbabilitiesAndMaskedLosses(Backend backend) {
         try (TensorArena arena = backend.arena("ce")) {
             double z = 1 + Math.exp(-0.5);
@@ -51,7 +63,7 @@ class CrossEntropyContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldAddScaledProbabilitiesMinusTheTarget(Backend backend) {
         try (TensorArena arena = backend.arena("ce")) {
             Tensor probs = arena.allocate("probs", DType.F32, 3, 2).copyFrom(new float[] {0.25f, 0.75f, 0.5f, 0.5f,
@@ -68,7 +80,7 @@ class CrossEntropyContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldNameTheOpTheRowAndTheTargetOutsideTheVocabulary(Backend backend) {
         try (TensorArena arena = backend.arena("ce")) {
             Tensor logits = arena.allocate("logits", DType.F32, 3, 5);
@@ -94,7 +106,7 @@ class CrossEntropyContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldPassTheGradientCheckWithAndWithoutAMask(Backend backend) {
         int n = 5;
         int v = 19;
@@ -122,7 +134,7 @@ class CrossEntropyContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#fast")
+    @MethodSource("fastBackends")
     void shouldMatchTheReferenceOnOddShapes(Backend backend) {
         int[][] shapes = {{1, 1}, {1, 2}, {7, 15}, {3, 17}, {13, 97}, {64, 1000}, {5, 4099}};
         for (int[] s : shapes) {

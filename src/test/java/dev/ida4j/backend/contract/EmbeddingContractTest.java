@@ -12,14 +12,26 @@ import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Token + position embedding: hand-checked values, gradients, bad ids, and parity with the reference. */
 class EmbeddingContractTest {
 
+    /** The backends under test (a subclass for another device shadows this and {@code fastBackends}). */
+    static Stream<Named<Backend>> backends() {
+        return TestBackends.all();
+    }
+
+    /** The backends compared with the reference. */
+    static Stream<Named<Backend>> fastBackends() {
+        return TestBackends.fast();
+    }
+
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldAddTheTokenRowAndThePositionRow(Backend backend) {
         try (TensorArena arena = backend.arena("emb")) {
             Tensor wte = arena.allocate("wte", DType.F32, 3, 2).copyFrom(new float[] {1, 2, 3, 4, 5, 6});
@@ -35,7 +47,7 @@ class EmbeddingContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldScatterAddIntoTheTablesAndSumPositionsOverTheBatch(Backend backend) {
         try (TensorArena arena = backend.arena("emb")) {
             Tensor ids = arena.allocate("ids", DType.I32, 2, 2).copyFrom(new int[] {2, 0, 2, 2});
@@ -54,7 +66,7 @@ class EmbeddingContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldNameTheOpThePositionAndTheIdOutsideTheTable(Backend backend) {
         try (TensorArena arena = backend.arena("emb")) {
             Tensor wte = arena.allocate("wte", DType.F32, 5, 3);
@@ -76,7 +88,7 @@ class EmbeddingContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldPassTheGradientCheck(Backend backend) {
         int b = 2;
         int t = 3;
@@ -102,7 +114,7 @@ class EmbeddingContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#fast")
+    @MethodSource("fastBackends")
     void shouldMatchTheReferenceOnOddShapes(Backend backend) {
         int[][] shapes = {{1, 1, 1, 1}, {3, 7, 17, 5}, {2, 13, 33, 11}, {4, 16, 1031, 50}};
         for (int[] s : shapes) {

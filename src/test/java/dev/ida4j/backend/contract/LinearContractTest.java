@@ -12,11 +12,23 @@ import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Contract of matmul and the linear layer on every backend, and fast-vs-reference parity on odd shapes. */
 class LinearContractTest {
+
+    /** The backends under test (a subclass for another device shadows this and {@code fastBackends}). */
+    static Stream<Named<Backend>> backends() {
+        return TestBackends.all();
+    }
+
+    /** The backends compared with the reference. */
+    static Stream<Named<Backend>> fastBackends() {
+        return TestBackends.fast();
+    }
     /** M x N x K: ones, primes, non-multiples of 16, a long K. */
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 17, 1}, {17, 33, 65}, {3, 100, 7}, {29, 1, 130}, {5, 9, 1000},
@@ -32,7 +44,7 @@ class LinearContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void matmulOfSmallMatricesInAllTransposeCases(Backend backend) {
         try (TensorArena arena = backend.arena("mm")) {
             // a = [[1, 2, 3], [4, 5, 6]] (2 x 3), b = [[1, 0], [-1, 2], [0.5, 1]] (3 x 2): a·b = [[0.5, 7], [2, 16]]
@@ -56,7 +68,7 @@ class LinearContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void matmulMatchesDoubleSumsOnOddShapes(Backend backend) {
         try (TensorArena arena = backend.arena("mm")) {
             SplittableRandom r = new SplittableRandom(2);
@@ -96,7 +108,7 @@ class LinearContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void linearForwardWithAndWithoutBias(Backend backend) {
         try (TensorArena arena = backend.arena("lin")) {
             // inp (2, 3), weight (2 outputs, 3 inputs), bias (2)
@@ -112,7 +124,7 @@ class LinearContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void linearGradientMatchesFiniteDifferences(Backend backend) {
         try (TensorArena arena = backend.arena("lin")) {
             int n = 6;
@@ -138,7 +150,7 @@ class LinearContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#fast")
+    @MethodSource("fastBackends")
     void linearMatchesTheReferenceOnOddShapes(Backend backend) {
         int[][] shapes = {{1, 1, 1}, {1, 13, 31}, {37, 19, 45}, {130, 64, 257}, {3, 300, 2}, {260, 33, 17}};
         try (Backend reference = TestBackends.reference();

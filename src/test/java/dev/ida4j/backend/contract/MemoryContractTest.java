@@ -4,20 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ida4j.backend.Backend;
+import dev.ida4j.backend.TestBackends;
 import dev.ida4j.tensor.DType;
 import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Memory and argument checking, the same for every backend. */
 class MemoryContractTest {
 
+    /** The backends under test (a subclass for another device shadows this and {@code fastBackends}). */
+    static Stream<Named<Backend>> backends() {
+        return TestBackends.all();
+    }
+
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldCopyInAndOutAndFill(Backend backend) {
         try (TensorArena arena = backend.arena("t"); Arena host = Arena.ofConfined()) {
             Tensor t = arena.allocate("t", DType.F32, 3, 7);
@@ -40,7 +48,7 @@ class MemoryContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldNameOpArgumentAndBothShapesOnMismatch(Backend backend) {
         try (TensorArena arena = backend.arena("t")) {
             Tensor out = arena.allocate("out", DType.F32, 8, 16);
@@ -71,7 +79,7 @@ class MemoryContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldNameTheBufferUsedAfterItsArenaClosed(Backend backend) {
         TensorArena arena = backend.arena("run-activations");
         Tensor x = arena.allocate("h.3.fc", DType.F32, 4);
@@ -83,7 +91,7 @@ class MemoryContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldRefuseAnOutputThatOverlapsAnInput(Backend backend) {
         try (TensorArena arena = backend.arena("t")) {
             Tensor big = arena.allocate("big", DType.F32, 64);

@@ -12,14 +12,26 @@ import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The copy/generate mixture: hand-checked values, the floor, gradients, and parity with the reference. */
 class MixtureContractTest {
 
+    /** The backends under test (a subclass for another device shadows this and {@code fastBackends}). */
+    static Stream<Named<Backend>> backends() {
+        return TestBackends.all();
+    }
+
+    /** The backends compared with the reference. */
+    static Stream<Named<Backend>> fastBackends() {
+        return TestBackends.fast();
+    }
+
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldMixCopyAndGeneratedDistributionsAndFloorZeroProbabilities(Backend backend) {
         int n = 2;
         int k = 2;
@@ -68,7 +80,7 @@ class MixtureContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void shouldPassTheGradientCheck(Backend backend) {
         int n = 4;
         int k = 3;
@@ -99,7 +111,7 @@ class MixtureContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#fast")
+    @MethodSource("fastBackends")
     void shouldMatchTheReferenceOnOddShapes(Backend backend) {
         int[][] shapes = {{1, 1, 1}, {3, 4, 11}, {7, 2, 79}, {33, 6, 20}, {257, 4, 11}, {64, 7, 69}};
         for (int[] s : shapes) {

@@ -12,11 +12,23 @@ import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Contract of LayerNorm and BatchNorm on every backend, and fast-vs-reference parity on odd shapes. */
 class NormsContractTest {
+
+    /** The backends under test (a subclass for another device shadows this and {@code fastBackends}). */
+    static Stream<Named<Backend>> backends() {
+        return TestBackends.all();
+    }
+
+    /** The backends compared with the reference. */
+    static Stream<Named<Backend>> fastBackends() {
+        return TestBackends.fast();
+    }
     /** (N, C) pairs: C = 1, 7, 33, 256, 1000, with enough rows that the fast backends split them over threads. */
     private static final int[][] SHAPES = {{40_001, 1}, {5_003, 7}, {1_001, 33}, {257, 256}, {65, 1000}, {2, 17}};
 
@@ -33,7 +45,7 @@ class NormsContractTest {
     // ---- LayerNorm ----
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void layerNormOfOneToFour(Backend backend) {
         try (TensorArena arena = backend.arena("ln")) {
             Tensor inp = f32(arena, "inp", 1, 4).copyFrom(new float[] {1, 2, 3, 4});
@@ -52,7 +64,7 @@ class NormsContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void layerNormGradientMatchesFiniteDifferences(Backend backend) {
         try (TensorArena arena = backend.arena("ln")) {
             int n = 4;
@@ -79,7 +91,7 @@ class NormsContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void layerNormBackwardSkipsNullGradients(Backend backend) {
         try (TensorArena arena = backend.arena("ln")) {
             int n = 3;
@@ -113,7 +125,7 @@ class NormsContractTest {
     // ---- BatchNorm ----
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void batchNormTrainingUsesBatchStatisticsAndUpdatesRunningOnes(Backend backend) {
         try (TensorArena arena = backend.arena("bn")) {
             Tensor inp = f32(arena, "inp", 4, 2).copyFrom(new float[] {1, 10, 2, 20, 3, 30, 4, 40});
@@ -144,7 +156,7 @@ class NormsContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void batchNormInferenceUsesRunningStatistics(Backend backend) {
         try (TensorArena arena = backend.arena("bn")) {
             Tensor inp = f32(arena, "inp", 3, 2).copyFrom(new float[] {1, 10, 2, 20, 3, 30});
@@ -171,7 +183,7 @@ class NormsContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void batchNormGradientMatchesFiniteDifferences(Backend backend) {
         try (TensorArena arena = backend.arena("bn")) {
             int n = 6;
@@ -201,7 +213,7 @@ class NormsContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void batchNormBackwardSkipsNullGradients(Backend backend) {
         try (TensorArena arena = backend.arena("bn")) {
             int n = 5;
@@ -236,7 +248,7 @@ class NormsContractTest {
     // ---- fast vs reference on odd shapes ----
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#fast")
+    @MethodSource("fastBackends")
     void layerNormFastMatchesReference(Backend fast) {
         Backend ref = TestBackends.reference();
         try (TensorArena arena = fast.arena("parity")) {
@@ -280,7 +292,7 @@ class NormsContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#fast")
+    @MethodSource("fastBackends")
     void batchNormFastMatchesReference(Backend fast) {
         Backend ref = TestBackends.reference();
         try (TensorArena arena = fast.arena("parity")) {

@@ -10,11 +10,23 @@ import dev.ida4j.tensor.DType;
 import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Contract of sum of squares, AdamW and EMA on every backend, and fast-vs-reference parity over several steps. */
 class OptimizerContractTest {
+
+    /** The backends under test (a subclass for another device shadows this and {@code fastBackends}). */
+    static Stream<Named<Backend>> backends() {
+        return TestBackends.all();
+    }
+
+    /** The backends compared with the reference. */
+    static Stream<Named<Backend>> fastBackends() {
+        return TestBackends.fast();
+    }
     private static final long[] ODD_SIZES = {1, 15, 17, 1_000_003};
 
     private static Tensor f32(TensorArena arena, String name, long n) {
@@ -22,7 +34,7 @@ class OptimizerContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void sumSquaresMatchesADoubleLoop(Backend backend) {
         try (TensorArena arena = backend.arena("sumSquares")) {
             for (long n : ODD_SIZES) {
@@ -39,7 +51,7 @@ class OptimizerContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void adamWTwoStepsAsTorchComputesThem(Backend backend) {
         double[] p = {0.5, -1, 2};
         double[] g = {0.1, -0.2, 0.3};
@@ -80,7 +92,7 @@ class OptimizerContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void emaMovesTowardsTheInput(Backend backend) {
         try (TensorArena arena = backend.arena("ema")) {
             Tensor ema = f32(arena, "ema", 3).copyFrom(new float[] {0, 1, -2});
@@ -91,7 +103,7 @@ class OptimizerContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#fast")
+    @MethodSource("fastBackends")
     void adamWAndEmaFastMatchReferenceOverTenSteps(Backend fast) {
         Backend ref = TestBackends.reference();
         try (TensorArena arena = fast.arena("parity")) {

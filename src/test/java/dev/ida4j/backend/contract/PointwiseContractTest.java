@@ -14,11 +14,23 @@ import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Contract of fill, GELU/ReLU, residual add and dropout on every backend, and fast-vs-reference parity. */
 class PointwiseContractTest {
+
+    /** The backends under test (a subclass for another device shadows this and {@code fastBackends}). */
+    static Stream<Named<Backend>> backends() {
+        return TestBackends.all();
+    }
+
+    /** The backends compared with the reference. */
+    static Stream<Named<Backend>> fastBackends() {
+        return TestBackends.fast();
+    }
     private static final long[] ODD_SIZES = {1, 15, 17, 1_000_003};
 
     private static Tensor f32(TensorArena arena, String name, long n) {
@@ -32,7 +44,7 @@ class PointwiseContractTest {
     // ---- fill ----
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void fillSetsEveryElement(Backend backend) {
         try (TensorArena arena = backend.arena("fill")) {
             for (long n : new long[] {1, 17, 100_003}) {
@@ -50,7 +62,7 @@ class PointwiseContractTest {
     // ---- activations ----
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void geluForwardIsTheTanhApproximation(Backend backend) {
         float[] xs = {-6, -3, -1, -0.5f, -1e-3f, 0, 1e-3f, 0.5f, 1, 3, 6};
         try (TensorArena arena = backend.arena("gelu")) {
@@ -68,7 +80,7 @@ class PointwiseContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void geluSaturatesForLargeInputs(Backend backend) {
         float[] xs = {-1e10f, -50, 50, 1e10f};
         try (TensorArena arena = backend.arena("gelu")) {
@@ -86,7 +98,7 @@ class PointwiseContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void reluForwardClampsAtZero(Backend backend) {
         float[] xs = {-2, -0f, 0, 0.5f, 3};
         try (TensorArena arena = backend.arena("relu")) {
@@ -98,7 +110,7 @@ class PointwiseContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void reluGradientIsZeroAtAndBelowZero(Backend backend) {
         try (TensorArena arena = backend.arena("relu")) {
             Tensor inp = f32(arena, "inp", 3).copyFrom(new float[] {-1, 0, 2});
@@ -110,7 +122,7 @@ class PointwiseContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void geluGradientMatchesFiniteDifferences(Backend backend) {
         try (TensorArena arena = backend.arena("gelu")) {
             int n = 37;
@@ -129,7 +141,7 @@ class PointwiseContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void reluGradientMatchesFiniteDifferencesAwayFromZero(Backend backend) {
         try (TensorArena arena = backend.arena("relu")) {
             int n = 37;
@@ -154,7 +166,7 @@ class PointwiseContractTest {
     // ---- residual ----
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void residualGradientMatchesFiniteDifferences(Backend backend) {
         try (TensorArena arena = backend.arena("residual")) {
             int n = 33;
@@ -179,7 +191,7 @@ class PointwiseContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void residualBackwardSkipsANullGradient(Backend backend) {
         try (TensorArena arena = backend.arena("residual")) {
             Tensor dout = f32(arena, "dout", 2).copyFrom(new float[] {1, 2});
@@ -195,7 +207,7 @@ class PointwiseContractTest {
     // ---- dropout ----
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void dropoutMaskIsTheSharedFunctionOfSeedAndIndex(Backend backend) {
         int n = 100_000;
         long seed = 1234;
@@ -221,7 +233,7 @@ class PointwiseContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void dropoutSeedsGiveDifferentMasksAndPZeroKeepsAll(Backend backend) {
         int n = 1000;
         try (TensorArena arena = backend.arena("dropout")) {
@@ -245,7 +257,7 @@ class PointwiseContractTest {
     }
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#all")
+    @MethodSource("backends")
     void dropoutGradientMatchesFiniteDifferences(Backend backend) {
         try (TensorArena arena = backend.arena("dropout")) {
             int n = 41;
@@ -267,7 +279,7 @@ class PointwiseContractTest {
     // ---- fast vs reference on odd sizes ----
 
     @ParameterizedTest
-    @MethodSource("dev.ida4j.backend.TestBackends#fast")
+    @MethodSource("fastBackends")
     void fastMatchesReferenceOnOddSizes(Backend fast) {
         Backend ref = TestBackends.reference();
         try (TensorArena arena = fast.arena("parity")) {
