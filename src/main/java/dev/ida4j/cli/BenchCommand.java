@@ -14,6 +14,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import picocli.CommandLine.Command;
@@ -129,8 +130,9 @@ final class BenchCommand {
             description = "Time full training steps (forward, backward, AdamW) of a preset model.")
     static final class StepBench implements Runnable {
         @Option(names = "--preset", defaultValue = "tiny-gpt",
-                description = "model preset: tiny-gpt or answerer-small (model X, small preset, at 50 contexts x 16"
-                        + " facts x 16 questions of permutation-powering sizes) (default ${DEFAULT-VALUE})")
+                description = "model preset: tiny-gpt (batch 32), gpt2-small (GPT-2 small's shape, batch 8: for GPUs)"
+                        + " or answerer-small (model X, small preset, at 50 contexts x 16 facts x 16 questions of"
+                        + " permutation-powering sizes) (default ${DEFAULT-VALUE})")
         String preset;
         @Option(names = "--threads", description = "threads (default: all processors)")
         Integer threads;
@@ -151,8 +153,9 @@ final class BenchCommand {
 
         @Override
         public void run() {
-            if (!preset.equals("tiny-gpt") && !preset.equals("answerer-small")) {
-                throw new Main.UsageException("unknown preset '" + preset + "': expected tiny-gpt or answerer-small");
+            if (!List.of("tiny-gpt", "gpt2-small", "answerer-small").contains(preset)) {
+                throw new Main.UsageException("unknown preset '" + preset
+                        + "': expected tiny-gpt, gpt2-small or answerer-small");
             }
             if (steps < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
                 throw new Main.UsageException("--steps must be positive, --warmup and --warmup-seconds not negative");
@@ -162,8 +165,9 @@ final class BenchCommand {
                 new AnswererStepBench(device, t, steps, warmup, warmupSeconds, json, profile).run();
                 return;
             }
-            GptConfig cfg = GptConfig.tinyGpt();
-            int batch = 32;
+            boolean gpt2 = preset.equals("gpt2-small");
+            GptConfig cfg = gpt2 ? GptConfig.gpt2Small() : GptConfig.tinyGpt();
+            int batch = gpt2 ? 8 : 32;
             int seq = cfg.maxT();
             ProfilingBackend profiler = profile ? new ProfilingBackend(backend(device, t)) : null;
             try (Backend be = profile ? profiler : backend(device, t);

@@ -22,6 +22,11 @@ public record GptConfig(int vocab, int maxT, int channels, int layers, int heads
         return new GptConfig(256, 64, 256, 4, 4);
     }
 
+    /** GPT-2 small's shape, the GPU benchmark workload: V 50257, T 1024, C 768, L 12, NH 12 (124 M parameters). */
+    public static GptConfig gpt2Small() {
+        return new GptConfig(50257, 1024, 768, 12, 12);
+    }
+
     public int headSize() {
         return channels / heads;
     }

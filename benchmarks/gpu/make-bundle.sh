@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Assembles target/gpu-bundle/: everything a GPU machine needs to verify the CUDA backend and benchmark it, with no
+# JDK, no Maven and no network there. Called by the gpu-bundle Maven profile in the package phase:
+#   make-bundle.sh BUILD_DIR VERSION JAVA_HOME
+# Contents: runtime/ (a jlinked Java runtime: jdeps' modules of the jars plus jdk.incubator.vector), lib/ (the CLI
+# jar, the test classes, AssertJ and the JUnit console launcher), pytorch/ (the PyTorch twin), run.sh. Fails when
+# the bundle exceeds 60 MiB.
+set -euo pipefail
+
+build="${1:?usage: make-bundle.sh BUILD_DIR VERSION JAVA_HOME}"
+version="${2:?version}"
+jdk="${3:?java home}"
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+out="$build/gpu-bundle"
+limit=$((60 * 1024 * 1024))
+
+rm -rf "$out"
+mkdir -p "$out/lib" "$out/pytorch"
+cp "$build/ida4j-$version-cli.jar" "$out/lib/ida4j-cli.jar"
+cp "$build/ida4j-$version-tests.jar" "$out/lib/ida4j-tests.jar"
+cp "$build"/gpu-bundle-deps/*.jar "$out/lib/"
+if ! "$jdk/bin/jar" tf "$out/lib/ida4j-cli.jar" | grep "native/pointwise.fatbin" >/dev/null; then
+  echo "gpu-bundle: the jar has no CUDA kernels (nvcc was not found at build time): the bundle would be useless" >&2
+  exit 1
+fi
+
+# the modules the engine (thin jar), the test launcher and AssertJ need (jdeps), plus jdk.management (the test
+# classes' allocation counters), jdk.zipfs (the test launcher scans the test jar as a file system) and the Vector
+# API module (loaded by flag, not by reference). Not java.desktop:
+# only Jackson's optional java.beans support, shaded into the CLI jar, refers to it, and it would cost 15 MiB.
+modules="$("$jdk/bin/jdeps" --ignore-missing-deps --multi-release 25 --print-module-deps \
+  "$build/ida4j-$version.jar" "$out"/lib/junit-platform-console-standalone.jar "$out"/lib/assertj-core.jar \
+  | tail -n 1)"
+modules="$modules,jdk.management,jdk.zipfs,jdk.incubator.vector"
+"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-9 \
+  --output "$out/runtime"
+
+cp "$here/run.sh" "$out/run.sh"
+cp "$repo/benchmarks/pytorch/tiny_gpt.py" "$repo/benchmarks/pytorch/gpu_step.py" "$out/pytorch/"
+chmod +x "$out/run.sh"
+
+size=$(du -sb "$out" | cut -f1)
+echo "gpu-bundle: $out: $((size / 1024 / 1024)) MiB (limit 60), runtime modules: $modules"
+if (( size > limit )); then
+  echo "gpu-bundle: $size bytes is over the 60 MiB limit" >&2
+  exit 1
+fi

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Verifies and benchmarks ida4j's CUDA backend on this machine, with the bundled Java runtime only (no JDK, Maven
+# or network needed). Run from anywhere: ./run.sh   Results go to $OUT (default: ./results next to this script):
+#   junit/             the GPU test group's reports (contract suite on the device, parity, memory, sticky errors)
+#   bench.jsonl        one JSON line per benchmark: ida4j (tiny-gpt, gpt2-small, answerer-small steps, tree, gemm)
+#                      and, when PyTorch with CUDA is importable, PyTorch's twin on the same card and precision
+#   log.txt            everything printed
+# Libraries are found by soname as the backend does (IDA4J_CUDA_LIBS, the loader path, /usr/local/cuda/lib64, the
+# nvidia/*/lib folders of Python environments); set IDA4J_CUDA_LIBS if they live elsewhere.
+# Exit codes: 0 every GPU test passed and every benchmark ran; 1 a test or a benchmark failed; 4 no usable CUDA
+# device here (the GPU tests ran and skipped, which checks the bundle itself; nothing was verified on a GPU).
+set -uo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+java="$here/runtime/bin/java"
+OUT="${OUT:-$here/results}"
+mkdir -p "$OUT/junit"
+exec > >(tee -a "$OUT/log.txt") 2>&1
+flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m)
+cli=("$java" "${flags[@]}" -jar "$here/lib/ida4j-cli.jar")
+status=0
+
+echo "run.sh: $(date -u +%FT%TZ) on $(hostname); $("$java" -version 2>&1 | head -n1)"
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+
+# 1. does the backend see a GPU? (one line, exit 1, when not)
+probe="$("${cli[@]}" bench gemm --device cuda --m 256 --n 256 --k 256 --reps 3 --json 2>&1)"
+probe_rc=$?
+echo "$probe"
+gpu=1
+if [[ $probe_rc -ne 0 ]]; then
+  if grep -q "no CUDA device\|not found" <<<"$probe"; then gpu=0; else status=1; fi
+fi
+
+# 2. the GPU test group: contract suite through the device, parity with the CPU, device memory, sticky errors
+"$java" "${flags[@]}" -cp "$here/lib/*" org.junit.platform.console.ConsoleLauncher execute \
+  --select-package dev.ida4j.backend --include-tag gpu --details tree --disable-banner --disable-ansi-colors \
+  --reports-dir "$OUT/junit" || status=1
+
+if [[ $gpu -eq 0 ]]; then
+  echo "run.sh: no usable CUDA device here: the GPU tests skipped (see above); nothing was verified on a GPU"
+  exit $(( status == 0 ? 4 : status ))
+fi
+
+# 3. ida4j's benchmarks on the GPU (TF32 matrix products, fp32 everything else)
+bench() {
+  echo "run.sh: ida4j $*"
+  "${cli[@]}" "$@" --json 2>>"$OUT/log.txt" | tee -a "$OUT/bench.jsonl" || status=1
+}
+bench bench gemm --device cuda --m 4096 --n 4096 --k 4096 --reps 20
+bench bench step --device cuda --preset tiny-gpt --steps 30 --warmup 5 --warmup-seconds 5
+bench bench step --device cuda --preset gpt2-small --steps 10 --warmup 3 --warmup-seconds 5
+bench bench step --device cuda --preset answerer-small --steps 20 --warmup 5 --warmup-seconds 5
+bench bench tree --device cuda
+
+# 4. the PyTorch twin on the same card and precision, when PyTorch with CUDA is installed
+if python3 -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)" 2>/dev/null; then
+  for preset in tiny-gpt gpt2-small; do
+    echo "run.sh: pytorch $preset"
+    python3 "$here/pytorch/gpu_step.py" --preset "$preset" | tee -a "$OUT/bench.jsonl" || status=1
+  done
+else
+  echo "run.sh: no PyTorch with CUDA here (python3 -c 'import torch' failed or sees no GPU): no peer figures"
+fi
+echo "run.sh: done, status $status; results in $OUT"
+exit $status
