@@ -65,7 +65,7 @@ final class OverseeCommand implements Runnable {
     Path export;
     @Option(names = "--seed", description = "seed of the questions (default: random)")
     Long seed;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or reference (default ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, reference or cuda (default ${DEFAULT-VALUE})")
     String device;
     @Option(names = "--threads", defaultValue = "1", description = "CPU threads (default ${DEFAULT-VALUE})")
     int threads;
