@@ -143,7 +143,7 @@ public final class IdaLoop implements AutoCloseable {
     public long restore(Backend backend, Path runDir) throws IOException {
         Path latest = Checkpoints.latest(runDir).orElseThrow(() -> new NoSuchFileException(runDir.toString(), null,
                 "no committed checkpoint in it"));
-        return LoopCheckpoint.restore(this, backend, new Checkpoints(backend), latest);
+        return LoopCheckpoint.restore(this, new Checkpoints(backend), latest);
     }
 
     /** The EMA teacher answering directly, as the amplifier's model (what a person's subquestions get). */

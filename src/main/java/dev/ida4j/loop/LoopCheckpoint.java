@@ -1,6 +1,5 @@
 package dev.ida4j.loop;
 
-import dev.ida4j.backend.Backend;
 import dev.ida4j.checkpoint.CheckpointException;
 import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.tensor.DType;
@@ -27,16 +26,17 @@ final class LoopCheckpoint {
     private LoopCheckpoint() {
     }
 
-    static Path save(IdaLoop loop, Backend backend, Checkpoints checkpoints, Path runDir) throws CheckpointException {
-        try (TensorArena arena = backend.arena("replay")) {
+    static Path save(IdaLoop loop, Checkpoints checkpoints, Path runDir) throws CheckpointException {
+        // the replay buffers are host data: their staging tensors live in host memory whatever the device
+        try (TensorArena arena = TensorArena.host("replay")) {
             return checkpoints.save(runDir, loop.step, files(loop, arena, true), state(loop),
                     loop.cfg.keepCheckpoints());
         }
     }
 
     /** Restores {@code loop} from {@code dir}; returns the step it continues after. */
-    static long restore(IdaLoop loop, Backend backend, Checkpoints checkpoints, Path dir) throws CheckpointException {
-        try (TensorArena arena = backend.arena("replay")) {
+    static long restore(IdaLoop loop, Checkpoints checkpoints, Path dir) throws CheckpointException {
+        try (TensorArena arena = TensorArena.host("replay")) {
             Map<String, List<Tensor>> files = files(loop, arena, false);
             JsonNode state = checkpoints.load(dir, files);
             List<Tensor> replay = files.get("replay");

@@ -102,7 +102,7 @@ public final class TrainingRun {
                 if (latest.isEmpty()) {
                     throw new NoSuchFileException(runDir.toString(), null, "no committed checkpoint to resume from");
                 }
-                resumedAt = LoopCheckpoint.restore(loop, backend, checkpoints, latest.get());
+                resumedAt = LoopCheckpoint.restore(loop, checkpoints, latest.get());
                 out.printf(Locale.ROOT, "resumed from %s (step %d)%n", latest.get(), resumedAt);
             }
             if (cfg.generationWorkers() > 0) {
@@ -155,7 +155,7 @@ public final class TrainingRun {
     private void checkpoint(IdaLoop loop, MetricsLog log) throws IOException {
         log.sync();   // the log is at least as durable as the checkpoint it will be cut back to
         try {
-            LoopCheckpoint.save(loop, backend, checkpoints, runDir);
+            LoopCheckpoint.save(loop, checkpoints, runDir);
         } catch (CheckpointException e) {
             // the previous checkpoints are intact; training goes on and the next checkpoint tries again
             out.println("checkpoint at step " + loop.step + " abandoned: " + e.getMessage());

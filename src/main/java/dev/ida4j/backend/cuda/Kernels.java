@@ -60,7 +60,9 @@ final class Kernels implements AutoCloseable {
             for (Kernel kernel : Kernel.values()) {
                 MemorySegment module = k.modules.get(kernel.file());
                 if (module == null) {
-                    MemorySegment image = scratch.allocateFrom(ValueLayout.JAVA_BYTE, fatbin(kernel));
+                    byte[] bytes = fatbin(kernel);
+                    // fatbin headers hold 8-byte fields: give the image generous alignment
+                    MemorySegment image = scratch.allocate(bytes.length, 64).copyFrom(MemorySegment.ofArray(bytes));
                     driver(CudaDriver.cuModuleLoadData(out, image), "cuModuleLoadData(" + kernel.resource() + ")");
                     module = out.get(ValueLayout.ADDRESS, 0);
                     k.modules.put(kernel.file(), module);
