@@ -77,4 +77,14 @@ class DeviceMemoryTest {
             }
         }
     }
+
+    @Test
+    void shouldGenerateAsynchronouslyBetweenTwoDeviceBackendsThroughCopiesOnly() throws IOException {
+        LoopConfig cfg = TrainingRunTest.tiny(Mode.NOASKER, 4).with("async", true);
+        try (Backend trainer = OpaqueMemory.of(new CpuBackend(1)); Backend worker = OpaqueMemory.of(new CpuBackend(1))) {
+            TrainingRun.Summary s = new TrainingRun(trainer, cfg, tmp.resolve("async"),
+                    new PrintStream(new ByteArrayOutputStream())).withGenerationBackend(worker).run(false);
+            assertThat(s.steps()).isEqualTo(4);
+        }
+    }
 }
