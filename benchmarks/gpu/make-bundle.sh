@@ -27,14 +27,19 @@ fi
 
 # the modules the engine (thin jar), the test launcher and AssertJ need (jdeps), plus jdk.management (the test
 # classes' allocation counters), jdk.zipfs (the test launcher scans the test jar as a file system) and the Vector
-# API module (loaded by flag, not by reference). Not java.desktop:
-# only Jackson's optional java.beans support, shaded into the CLI jar, refers to it, and it would cost 15 MiB.
+# API module (loaded by flag, not by reference); minus java.desktop, which only `ida4j report` (plots) and Jackson's
+# optional java.beans support use: it would cost 15 MiB, and the smoke test below proves the rest works without it.
 modules="$("$jdk/bin/jdeps" --ignore-missing-deps --multi-release 25 --print-module-deps \
   "$build/ida4j-$version.jar" "$out"/lib/junit-platform-console-standalone.jar "$out"/lib/assertj-core.jar \
-  | tail -n 1)"
-modules="$modules,jdk.management,jdk.zipfs,jdk.incubator.vector"
+  | tail -n 1 | tr ',' '\n' | grep -v '^java.desktop$' | paste -sd, -)"
+modules="$(tr ',' '\n' <<<"$modules,jdk.management,jdk.zipfs,jdk.incubator.vector" | sort -u | paste -sd, -)"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-9 \
   --output "$out/runtime"
+
+# smoke test of the runtime: the CLI starts and runs a CPU training step
+"$out/runtime/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  -jar "$out/lib/ida4j-cli.jar" bench step --preset tiny-gpt --device cpu --threads 1 --steps 1 --warmup 0 \
+  --warmup-seconds 0 --json >/dev/null
 
 cp "$here/run.sh" "$out/run.sh"
 cp "$repo/benchmarks/pytorch/tiny_gpt.py" "$repo/benchmarks/pytorch/gpu_step.py" "$out/pytorch/"
