@@ -79,11 +79,13 @@ class DeviceMemoryTest {
     }
 
     @Test
-    void shouldGenerateAsynchronouslyBetweenTwoDeviceBackendsThroughCopiesOnly() throws IOException {
-        LoopConfig cfg = TrainingRunTest.tiny(Mode.NOASKER, 4).with("async", true);
-        try (Backend trainer = OpaqueMemory.of(new CpuBackend(1)); Backend worker = OpaqueMemory.of(new CpuBackend(1))) {
+    void shouldGenerateAsynchronouslyOnDeviceBackendsThroughCopiesOnly() throws IOException {
+        LoopConfig cfg = TrainingRunTest.tiny(Mode.NOASKER, 4).with("generationWorkers", 2);
+        try (Backend trainer = OpaqueMemory.of(new CpuBackend(1)); Backend worker1 = OpaqueMemory.of(new CpuBackend(1));
+             Backend worker2 = OpaqueMemory.of(new CpuBackend(1))) {
             TrainingRun.Summary s = new TrainingRun(trainer, cfg, tmp.resolve("async"),
-                    new PrintStream(new ByteArrayOutputStream())).withGenerationBackend(worker).run(false);
+                    new PrintStream(new ByteArrayOutputStream())).withGenerationBackends(List.of(worker1, worker2))
+                    .run(false);
             assertThat(s.steps()).isEqualTo(4);
         }
     }
