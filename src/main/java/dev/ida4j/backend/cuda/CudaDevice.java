@@ -56,6 +56,11 @@ final class CudaDevice implements AutoCloseable {
     /** Loads the runtime and counts devices; never throws for an absent GPU, driver or runtime library. */
     static Probe probe(CudaLibraries libs) {
         try {
+            // the runtime dlopens libcuda.so.1 itself, through the loader path only; loaded first from wherever the
+            // search found it (WSL keeps it in /usr/lib/wsl/lib, say), the runtime finds it already there
+            if (libs.find(Library.DRIVER).isPresent()) {
+                libs.load(Library.DRIVER);
+            }
             libs.load(Library.RUNTIME);
         } catch (DeviceUnavailableException e) {
             return new Probe(0, e.getMessage());
