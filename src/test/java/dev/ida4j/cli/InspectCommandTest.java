@@ -3,48 +3,24 @@ package dev.ida4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ida4j.journal.Journal;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class InspectCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    @RegisterExtension
+    final StdStreams io = new StdStreams();
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
 
     private Path trainedRun() {
         Path run = tmp.resolve("run");
         assertThat(Main.run("train", "--task", "wildcard-search", "--mode", "noasker", "--size", "4", "--steps", "2",
                 "--log-every", "1", "--out", run.toString())).isZero();
-        out.reset();
+        io.resetOut();
         return run;
     }
 
@@ -52,7 +28,7 @@ class InspectCommandTest {
     void shouldShowWhatARunHoldsAndVerifyEveryChecksum() {
         Path run = trainedRun();
         assertThat(Main.run("inspect", run.toString(), "--tensors")).isZero();
-        assertThat(out()).contains("run " + run + ": 1 committed checkpoint (step-2); metrics.jsonl ")
+        assertThat(io.out()).contains("run " + run + ": 1 committed checkpoint (step-2); metrics.jsonl ")
                 .contains("checkpoint " + run.resolve("checkpoints/step-2") + ": step 2, every checksum verified")
                 .contains("task = 'wildcard-search'").contains("mode = 'noasker'")
                 .containsPattern("model.safetensors +[\\d,]+ bytes  header crc32c [0-9a-f]{8}  \\d+ tensors, [\\d,]+"
@@ -69,7 +45,7 @@ class InspectCommandTest {
         bytes[bytes.length - 3] ^= 0x01;   // inside the last tensor's data
         Files.write(model, bytes);
         assertThat(Main.run("inspect", run.resolve("checkpoints/step-2").toString())).isEqualTo(1);
-        assertThat(out()).contains("NOT VERIFIED").containsPattern("model.safetensors .* FAILED: .*checksum mismatch")
+        assertThat(io.out()).contains("NOT VERIFIED").containsPattern("model.safetensors .* FAILED: .*checksum mismatch")
                 .containsPattern("optimizer.safetensors .* ok");
     }
 
@@ -78,13 +54,13 @@ class InspectCommandTest {
         Path run = trainedRun();
         assertThat(Main.run("inspect", run.resolve("checkpoints/step-2/replay.safetensors").toString(), "--tensors"))
                 .isZero();
-        assertThat(out()).contains("replay.safetensors: ").contains(" 1 tensor, ").contains("replay.x ").contains("carries no checksums");
+        assertThat(io.out()).contains("replay.safetensors: ").contains(" 1 tensor, ").contains("replay.x ").contains("carries no checksums");
 
         assertThat(Main.run("inspect", tmp.resolve("absent").toString())).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        assertThat(io.err().strip())
                 .isEqualTo("ida4j: " + tmp.resolve("absent") + ": no such file or directory");
         assertThat(Main.run("inspect", tmp.toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("is neither a run directory");
+        assertThat(io.err()).contains("is neither a run directory");
     }
 
     @Test
@@ -103,14 +79,14 @@ class InspectCommandTest {
             j.append("r2", record.replace("\"r1\"", "\"r2\"").replace("\"correct\":true", "\"correct\":false"));
         }
         assertThat(Main.run("inspect", file.toString(), "--tensors")).isZero();
-        assertThat(out()).contains("2 whole transcript records, checksums verified; 1 correct against the ground"
+        assertThat(io.out()).contains("2 whole transcript records, checksums verified; 1 correct against the ground"
                 + " truth").contains("permutation-powering size 4, human: 2").containsPattern("#1 +offset [\\d,]+  id r2");
 
-        out.reset();
+        io.resetOut();
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length - 5] ^= 0x20;   // inside the last record's body
         Files.write(file, bytes);
         assertThat(Main.run("inspect", file.toString())).isEqualTo(1);
-        assertThat(out()).contains("1 whole transcript record").contains("NOT VERIFIED: the last ");
+        assertThat(io.out()).contains("1 whole transcript record").contains("NOT VERIFIED: the last ");
     }
 }

@@ -5,42 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.loop.Mode;
 import dev.ida4j.loop.RunDirectory;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainConfigFileTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    @RegisterExtension
+    final StdStreams io = new StdStreams();
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     private Path file(String name, String text) throws IOException {
         Path f = tmp.resolve(name);
@@ -114,7 +90,7 @@ class TrainConfigFileTest {
                 out = "%s"
                 """.formatted(run.toString().replace("\\", "\\\\")));
         assertThat(Main.run("train", "--config", cfg.toString(), "--mode", "magic")).isEqualTo(2);
-        String e = err();
+        String e = io.err();
         assertThat(e.lines()).allSatisfy(l -> assertThat(l).startsWith("ida4j: "));
         assertThat(e).contains("bad.toml:6: duplicate key 'depth' (first set on line 4)")
                 .contains("bad.toml:2: size = 65: is outside 2..64")
@@ -134,37 +110,37 @@ class TrainConfigFileTest {
     void shouldReportSyntaxErrorsTablesAndCrossFieldProblemsWithExitTwo() throws IOException {
         Path syntax = file("syntax.toml", "size = 8\nlr = \n");
         assertThat(Main.run("train", "--config", syntax.toString())).isEqualTo(2);
-        assertThat(err()).contains("syntax.toml:2: ");
+        assertThat(io.err()).contains("syntax.toml:2: ");
 
-        err.reset();
+        io.resetErr();
         Path table = file("table.toml", "size = 8\n[model]\npreset = \"paper\"\n");
         assertThat(Main.run("train", "--config", table.toString())).isEqualTo(2);
-        assertThat(err()).contains("table.toml:2: 'model' is a table");
+        assertThat(io.err()).contains("table.toml:2: 'model' is a table");
 
-        err.reset();
+        io.resetErr();
         Path cross = file("cross.toml", "buffer-contexts = 100\nmin-buffer-contexts = 200\n");
         assertThat(Main.run("train", "--config", cross.toString(), "--out", tmp.resolve("x").toString()))
                 .isEqualTo(2);
-        assertThat(err()).contains("the settings together: a buffer's minimum fill exceeds its capacity");
+        assertThat(io.err()).contains("the settings together: a buffer's minimum fill exceeds its capacity");
         assertThat(tmp.resolve("x")).doesNotExist();
 
-        err.reset();
+        io.resetErr();
         assertThat(Main.run("train", "--config", tmp.resolve("absent.toml").toString())).isEqualTo(2);
-        assertThat(err()).contains("absent.toml: cannot read the config file");
+        assertThat(io.err()).contains("absent.toml: cannot read the config file");
     }
 
     @Test
     void shouldRefuseAConfigFileWithResumeAndAMissingRunWithExitOne() throws IOException {
         Path cfg = file("run.toml", "size = 4\n");
         assertThat(Main.run("train", "--resume", tmp.toString(), "--config", cfg.toString())).isEqualTo(2);
-        assertThat(err()).contains("not --config");
+        assertThat(io.err()).contains("not --config");
 
-        err.reset();
+        io.resetErr();
         assertThat(Main.run("train", "--resume", tmp.resolve("absent").toString())).isEqualTo(1);
-        assertThat(err().strip()).isEqualTo("ida4j: " + tmp.resolve("absent") + ": no such run directory");
-        err.reset();
+        assertThat(io.err().strip()).isEqualTo("ida4j: " + tmp.resolve("absent") + ": no such run directory");
+        io.resetErr();
         assertThat(Main.run("eval", "--run", tmp.resolve("absent").toString(), "--out", "x.jsonl")).isEqualTo(1);
-        assertThat(err().lines()).hasSize(1);
+        assertThat(io.err().lines()).hasSize(1);
     }
 
     @Test
@@ -172,7 +148,7 @@ class TrainConfigFileTest {
         assertThat(Main.run("train", "--lr", "abc")).isEqualTo(2);
         assertThat(Main.run("nope")).isEqualTo(2);
         assertThat(Main.run("bench", "warp")).isEqualTo(2);
-        assertThat(err().lines().toList()).hasSize(3).satisfiesExactly(
+        assertThat(io.err().lines().toList()).hasSize(3).satisfiesExactly(
                 l -> assertThat(l).isEqualTo("ida4j: Invalid value for option '--lr': 'abc' is not a float"
                         + " (see: ida4j train --help)"),
                 l -> assertThat(l).matches("ida4j: unknown command 'nope'; valid: train, eval, bench, ([a-z]+, )*help"

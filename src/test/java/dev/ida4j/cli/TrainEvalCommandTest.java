@@ -2,43 +2,19 @@ package dev.ida4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainEvalCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    @RegisterExtension
+    final StdStreams io = new StdStreams();
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     private int train(Path dir, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("train", "--task", "wildcard-search", "--size", "4",
@@ -52,19 +28,19 @@ class TrainEvalCommandTest {
     void shouldTrainThenExportAnEvaluationInTheSpecFormat() throws IOException {
         Path run = tmp.resolve("run");
         assertThat(train(run, "--mode", "noasker")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("done: 2 steps").contains(run.toString());
+        assertThat(io.out()).contains("done: 2 steps").contains(run.toString());
         // one greppable line per evaluation; noasker calls H once per generated target question
-        assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("round ")))
+        assertThat(io.out().lines().filter(l -> l.startsWith("round ")))
                 .singleElement().asString()
                 .matches("round [1-9]\\d* step 2: teacher [01]\\.\\d{3} targets [01]\\.\\d{3} size 4 H-calls [1-9]\\d*");
         assertThat(run.resolve("checkpoints/step-2/model.safetensors")).exists();
         assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).startsWith("{\"step\":"));
 
-        out.reset();
+        io.resetOut();
         Path export = tmp.resolve("eval.jsonl");
         assertThat(Main.run("eval", "--run", run.toString(), "--contexts", "3", "--out", export.toString())).isZero();
-        String summary = out.toString(StandardCharsets.UTF_8).strip();
+        String summary = io.out().strip();
         assertThat(summary).startsWith("{\"task\":\"wildcard-search\",\"size\":4,\"questions\":")
                 .contains("\"accuracy\":").contains("\"per_class\":{");
         List<String> lines = Files.readAllLines(export);
@@ -84,7 +60,7 @@ class TrainEvalCommandTest {
         Files.write(model, bytes);
         int code = Main.run("eval", "--run", run.toString(), "--out", tmp.resolve("e.jsonl").toString());
         assertThat(code).isEqualTo(1);
-        assertThat(err()).contains(model.toString()).doesNotContain("\tat ");
+        assertThat(io.err()).contains(model.toString()).doesNotContain("\tat ");
     }
 
     @Test
@@ -92,27 +68,27 @@ class TrainEvalCommandTest {
         Path run = tmp.resolve("run");
         assertThat(train(run, "--mode", "supervised")).isZero();
         assertThat(Main.run("train", "--resume", run.toString(), "--steps", "3")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("resumed from").contains("done: 3 steps");
+        assertThat(io.out()).contains("resumed from").contains("done: 3 steps");
         assertThat(run.resolve("checkpoints/step-3/state.json")).exists();
     }
 
     @Test
     void shouldRejectBadInputWithExitTwoAndOneLineBeforeAnyWork() {
         assertThat(Main.run("train", "--task", "nope")).isEqualTo(2);
-        assertThat(err()).contains("'nope'").contains("permutation-powering").contains("union-find");
+        assertThat(io.err()).contains("'nope'").contains("permutation-powering").contains("union-find");
         assertThat(Main.run("train", "--mode", "magic")).isEqualTo(2);
-        assertThat(err()).contains("'magic'").contains("amplification, noasker, supervised");
+        assertThat(io.err()).contains("'magic'").contains("amplification, noasker, supervised");
         assertThat(Main.run("train", "--size", "65")).isEqualTo(2);
-        assertThat(err()).contains("--size 65").contains("2..64");
+        assertThat(io.err()).contains("--size 65").contains("2..64");
         assertThat(Main.run("train", "--size", "1")).isEqualTo(2);
         assertThat(Main.run("train", "--resume", tmp.toString(), "--lr", "0.1")).isEqualTo(2);
-        assertThat(err()).contains("--resume");
+        assertThat(io.err()).contains("--resume");
         assertThat(Main.run("train", "--resume", tmp.toString(), "--out", tmp.toString())).isEqualTo(2);
         assertThat(Main.run("train", "--resume", tmp.resolve("absent").toString())).isEqualTo(1);
         assertThat(Main.run("eval", "--run", tmp.toString(), "--out", "x", "--model", "oracle")).isEqualTo(2);
-        assertThat(err()).contains("'oracle'").contains("teacher, student, amplified");
+        assertThat(io.err()).contains("'oracle'").contains("teacher, student, amplified");
         assertThat(Main.run("bench", "tree", "--task", "nope")).isEqualTo(2);
-        assertThat(err()).doesNotContain("\tat ");
+        assertThat(io.err()).doesNotContain("\tat ");
         assertThat(tmp.resolve("runs")).doesNotExist();
     }
 
@@ -120,7 +96,7 @@ class TrainEvalCommandTest {
     void shouldPrintOneJsonLineForBenchTree() {
         assertThat(Main.run("bench", "tree", "--task", "permutation-powering", "--size", "8", "--contexts", "4",
                 "--baseline-contexts", "1", "--repeats", "1", "--json")).isZero();
-        String line = out.toString(StandardCharsets.UTF_8).strip();
+        String line = io.out().strip();
         assertThat(line.lines()).hasSize(1);
         assertThat(line).startsWith("{\"bench\":\"tree\"").contains("\"speedup\":")
                 .contains("\"batched_questions_per_s\":").contains("\"one_at_a_time_questions_per_s\":");

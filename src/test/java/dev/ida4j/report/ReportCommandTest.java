@@ -3,11 +3,9 @@ package dev.ida4j.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ida4j.cli.Main;
+import dev.ida4j.cli.StdStreams;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,37 +13,16 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ida4j report} on runs written by hand: exit codes, error lines, and the files of a report. */
 class ReportCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    @RegisterExtension
+    final StdStreams io = new StdStreams();
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     /** A run directory holding only a log: 10 training records, an evaluation every 50 steps. */
     private Path run(String name, double learningRate) throws IOException {
@@ -91,7 +68,7 @@ class ReportCommandTest {
             assertThat(html).contains("<a href=\"" + name + ".svg\">");
         }
         // without checkpoints the runs are named by their directories, and the report says why
-        assertThat(err()).contains("ida4j report: " + a + ": task, mode and configuration unknown");
+        assertThat(io.err()).contains("ida4j report: " + a + ": task, mode and configuration unknown");
         assertThat(html).contains("configuration unknown").contains("<td>a<br>");
     }
 
@@ -108,21 +85,21 @@ class ReportCommandTest {
     void shouldExitWithOneAndOneLineForAMissingRun() {
         Path missing = dir.resolve("nope");
         assertThat(Main.run("report", missing.toString())).isEqualTo(1);
-        assertThat(err().strip()).isEqualTo("ida4j: " + missing + ": no such run directory");
+        assertThat(io.err().strip()).isEqualTo("ida4j: " + missing + ": no such run directory");
     }
 
     @Test
     void shouldExitWithOneNamingTheLogWhenItIsAbsentOrDamaged() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertThat(Main.run("report", empty.toString())).isEqualTo(1);
-        assertThat(err()).startsWith("ida4j: " + empty.resolve("metrics.jsonl") + " does not exist");
-        err.reset();
+        assertThat(io.err()).startsWith("ida4j: " + empty.resolve("metrics.jsonl") + " does not exist");
+        io.resetErr();
         Path a = run("a", 0.004);
         Files.writeString(a.resolve("metrics.jsonl"), "{\"step\":110,\"loss_x\":}\n", StandardOpenOption.APPEND);
         assertThat(Main.run("report", a.toString())).isEqualTo(1);
-        assertThat(err()).startsWith("ida4j: " + a.resolve("metrics.jsonl") + ": line 13 is not JSON")
+        assertThat(io.err()).startsWith("ida4j: " + a.resolve("metrics.jsonl") + ": line 13 is not JSON")
                 .doesNotContain("\tat ");
-        assertThat(err().strip().lines()).hasSize(1);
+        assertThat(io.err().strip().lines()).hasSize(1);
         assertThat(a.resolve("report.html")).doesNotExist();
     }
 
@@ -132,7 +109,7 @@ class ReportCommandTest {
         Path a = run("a", 0.004);
         Path b = run("b", 0.009);
         assertThat(Main.run("report", a.toString(), b.toString())).isEqualTo(2);
-        assertThat(err()).contains("ida4j: comparing 2 runs: say where the report goes with --out DIR");
+        assertThat(io.err()).contains("ida4j: comparing 2 runs: say where the report goes with --out DIR");
         assertThat(a.resolve("report.html")).doesNotExist();
     }
 }
