@@ -97,83 +97,38 @@ final class TrainCommand implements Runnable {
                     + " buffer at the start, counted as H calls (amplification mode)")
     List<Path> transcripts = List.of();
 
+    /** What the flags, the config file or the resumed run decided: all checked before any work. */
+    private record Plan(LoopConfig cfg, String device, boolean tensorBoard, Path dir, List<Transcript> human) {
+    }
+
     @Override
     public void run() {
         boolean resuming = resume != null;
-        LoopConfig cfg;
-        String deviceName;
-        boolean tensorBoard;
-        Path dir;
-        List<Transcript> human;
-        if (resuming) {
-            List<String> others = settingFlags().keySet().stream()
-                    .filter(k -> !List.of("steps", "minutes", "threads", "device", "generation-workers",
-                            "tensorboard")
-                            .contains(k))
-                    .toList();
-            if (config != null || !others.isEmpty()) {
-                throw new Main.UsageException("--resume continues a run with its own configuration; only --steps,"
-                        + " --minutes, --threads, --device, --generation-workers, --tensorboard and --transcripts may be"
-                        + " given with it (not --"
-                        + (config != null ? "config" : others.getFirst()) + ")");
-            }
-            dir = resume;
-            try {
-                cfg = RunDirectory.config(dir);
-                if (steps != null || minutes != null) {
-                    cfg = cfg.with("steps", steps == null ? 0 : steps).with("minutes", minutes == null ? 0 : minutes);
-                }
-                if (threads != null) {
-                    cfg = cfg.with("threads", threads);
-                }
-                if (generationWorkers != null) {
-                    cfg = cfg.with("generationWorkers", generationWorkers);
-                }
-            } catch (IllegalArgumentException e) {
-                throw new Main.UsageException(e.getMessage());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            deviceName = device != null ? device : "cpu";
-            tensorBoard = tensorboard;
-            human = humanTranscripts(cfg);
-        } else {
-            TrainSettings.Resolved r = resolve();
-            cfg = r.config();
-            human = humanTranscripts(cfg);
-            deviceName = r.device();
-            tensorBoard = r.tensorboard();
-            dir = r.out() != null ? r.out() : Path.of("runs", cfg.taskName() + "-" + cfg.mode().label() + "-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            try {
-                if (Checkpoints.latest(dir).isPresent()) {
-                    throw new Main.UsageException(dir + " already holds a run: resume it with --resume, or choose"
-                            + " another --out");
-                }
-                Files.createDirectories(dir);
-                Files.writeString(dir.resolve("config.toml"), "# the resolved settings of this run; "
-                        + "ida4j train --config this-file reruns it\n" + TrainSettings.toToml(cfg)
-                        + ConfigFile.write(runOptions(deviceName, tensorBoard)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        Plan p = resuming ? resumed() : fresh();
+        LoopConfig cfg = p.cfg();
         System.out.printf(Locale.ROOT, "train: %s, %s, size %d (curriculum from %d), %s on %s, run directory %s%n",
                 cfg.taskName(), cfg.mode().label(), cfg.size(), cfg.startSize(),
-                cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", deviceName, dir);
+                cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", p.device(), p.dir());
         boolean bySteps = cfg.steps() > 0;
         List<Backend> workers = new ArrayList<>();
-        try (Backend backend = BenchCommand.backend(deviceName, cfg.threads());
+        try (Backend backend = BenchCommand.backend(p.device(), cfg.threads());
              ProgressLine progress = bySteps ? ProgressLine.start("train", cfg.steps(), "steps")
                      : ProgressLine.start("train", cfg.minutes() * 60, "s")) {
             for (int i = 0; i < cfg.generationWorkers(); i++) {
-                workers.add(BenchCommand.backend(deviceName, 1));
+                workers.add(BenchCommand.backend(p.device(), 1));
             }
-            TrainingRun.Summary s = new TrainingRun(backend, cfg, dir, progress.lines())
+            if (!resuming) {
+                // only now that the device is open: a missing GPU leaves no run directory behind
+                Files.createDirectories(p.dir());
+                Files.writeString(p.dir().resolve("config.toml"), "# the resolved settings of this run; "
+                        + "ida4j train --config this-file reruns it\n" + TrainSettings.toToml(cfg)
+                        + ConfigFile.write(runOptions(p.device(), p.tensorBoard())));
+            }
+            TrainingRun.Summary s = new TrainingRun(backend, cfg, p.dir(), progress.lines())
                     .withGenerationBackends(workers)
-                    .withTensorBoard(tensorBoard)
+                    .withTensorBoard(p.tensorBoard())
                     .onStep((step, seconds) -> progress.update(bySteps ? step : seconds, step, "steps"))
-                    .withHumanTranscripts(human)
+                    .withHumanTranscripts(p.human())
                     .run(resuming);
             progress.close();
             System.out.printf(Locale.ROOT, "done: %d steps, size %d, teacher accuracy %.4f at size %d, %d H calls;"
@@ -184,6 +139,54 @@ final class TrainCommand implements Runnable {
         } finally {
             workers.forEach(Backend::close);
         }
+    }
+
+    /** {@code --resume DIR}: the run's own config, with the few flags that only change when it stops or how fast. */
+    private Plan resumed() {
+        List<String> others = settingFlags().keySet().stream()
+                .filter(k -> !List.of("steps", "minutes", "threads", "device", "generation-workers", "tensorboard")
+                        .contains(k))
+                .toList();
+        if (config != null || !others.isEmpty()) {
+            throw new Main.UsageException("--resume continues a run with its own configuration; only --steps,"
+                    + " --minutes, --threads, --device, --generation-workers, --tensorboard and --transcripts may be"
+                    + " given with it (not --" + (config != null ? "config" : others.getFirst()) + ")");
+        }
+        LoopConfig cfg;
+        try {
+            cfg = RunDirectory.config(resume);
+            if (steps != null || minutes != null) {
+                cfg = cfg.with("steps", steps == null ? 0 : steps).with("minutes", minutes == null ? 0 : minutes);
+            }
+            if (threads != null) {
+                cfg = cfg.with("threads", threads);
+            }
+            if (generationWorkers != null) {
+                cfg = cfg.with("generationWorkers", generationWorkers);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Plan(cfg, device != null ? device : "cpu", tensorboard, resume, humanTranscripts(cfg));
+    }
+
+    /** A new run: defaults, then the config file, then the flags; its directory must not hold a run already. */
+    private Plan fresh() {
+        TrainSettings.Resolved r = resolve();
+        LoopConfig cfg = r.config();
+        Path dir = r.out() != null ? r.out() : Path.of("runs", cfg.taskName() + "-" + cfg.mode().label() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try {
+            if (Checkpoints.latest(dir).isPresent()) {
+                throw new Main.UsageException(dir + " already holds a run: resume it with --resume, or choose"
+                        + " another --out");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Plan(cfg, r.device(), r.tensorboard(), dir, humanTranscripts(cfg));
     }
 
     /** The transcripts of {@code --transcripts}, read and checked against the run's task before any work. */

@@ -62,6 +62,7 @@ class NoGpuTest {
         assertOneLineNoGpu("bench", "tree", "--device", "cuda");
         assertOneLineNoGpu("train", "--task", "wildcard-search", "--size", "4", "--steps", "1", "--device", "cuda",
                 "--out", tmp.resolve("run-cuda").toString());
+        assertThat(tmp.resolve("run-cuda")).doesNotExist();   // nothing left behind
     }
 
     @Test
