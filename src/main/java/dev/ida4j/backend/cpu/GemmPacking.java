@@ -86,10 +86,15 @@ final class GemmPacking {
     /** Scalar transposing packA for rows [iFrom, iTo) and K steps [pFrom, kc); rows past mc become zeros. */
     private static void packATransposed(MemorySegment dst, MemorySegment a, long aOff, long lda, int i0, int mc,
                                         int p0, int kc, int iFrom, int iTo, int pFrom) {
+        // two loops rather than a branch per element: C2 kept failing a profiled loop predicate on that branch
+        int valid = Math.max(iFrom, Math.min(iTo, mc));
         for (int p = pFrom; p < kc; p++) {
             long s = aOff + 4 * ((p0 + p) * lda + i0);
-            for (int i = iFrom; i < iTo; i++) {
-                dst.set(F32, aRow(i) + 4L * p, i < mc ? a.get(F32, s + 4L * i) : 0f);
+            for (int i = iFrom; i < valid; i++) {
+                dst.set(F32, aRow(i) + 4L * p, a.get(F32, s + 4L * i));
+            }
+            for (int i = valid; i < iTo; i++) {
+                dst.set(F32, aRow(i) + 4L * p, 0f);
             }
         }
     }

@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Fast flat optimizer loops over whole parameter blocks: sum of squares (for the global gradient norm), AdamW,
- * EMA. One vectorised pass each, split into {@link Pointwise#BLOCK}-element blocks over the pool.
+ * EMA. One vectorised pass each, split into {@link Pointwise#BLOCK}-element blocks over the pool, with an int index
+ * per block (see {@link Pointwise} for why).
  */
 final class Optimizer {
     private final ThreadPool pool;
@@ -65,22 +66,21 @@ final class Optimizer {
         MemorySegment xs = x;
         double sum = 0;
         for (int blk = begin; blk < end; blk++) {
-            long from = (long) blk * BLOCK;
-            long to = Math.min(n, from + BLOCK);
+            long base = (long) blk * BLOCK;
+            int len = (int) Math.min(BLOCK, n - base);
             FloatVector acc0 = FloatVector.zero(S);
             FloatVector acc1 = FloatVector.zero(S);
-            long i = from;
+            int j = 0;
             // two accumulators hide the add latency
-            for (long bound = from + (to - from) / (2L * S.length()) * (2L * S.length()); i < bound;
-                 i += 2L * S.length()) {
-                FloatVector a = FloatVector.fromMemorySegment(S, xs, i * 4, ORDER);
-                FloatVector b = FloatVector.fromMemorySegment(S, xs, (i + S.length()) * 4, ORDER);
+            for (int bound = len / (2 * S.length()) * (2 * S.length()); j < bound; j += 2 * S.length()) {
+                FloatVector a = FloatVector.fromMemorySegment(S, xs, (base + j) * 4, ORDER);
+                FloatVector b = FloatVector.fromMemorySegment(S, xs, (base + j + S.length()) * 4, ORDER);
                 acc0 = a.fma(a, acc0);
                 acc1 = b.fma(b, acc1);
             }
             double block = Lanes.sum(acc0.add(acc1));
-            for (; i < to; i++) {
-                double xi = xs.getAtIndex(F32, i);
+            for (; j < len; j++) {
+                double xi = xs.getAtIndex(F32, base + j);
                 block += xi * xi;
             }
             sum += block;
@@ -113,8 +113,6 @@ final class Optimizer {
     }
 
     private void adamWRange(int worker, int begin, int end) {
-        long from = (long) begin * BLOCK;
-        long to = Math.min(n, (long) end * BLOCK);
         MemorySegment ps = x;
         MemorySegment gs = g;
         MemorySegment ms = m;
@@ -123,26 +121,31 @@ final class Optimizer {
         float b2 = beta2;
         float c1 = 1 - b1;
         float c2 = 1 - b2;
-        long i = from;
-        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            long at = i * 4;
-            FloatVector gi = FloatVector.fromMemorySegment(S, gs, at, ORDER).mul(gradScale);
-            FloatVector mi = FloatVector.fromMemorySegment(S, ms, at, ORDER).mul(b1).add(gi.mul(c1));
-            FloatVector vi = FloatVector.fromMemorySegment(S, vs, at, ORDER).mul(b2).add(gi.mul(gi).mul(c2));
-            FloatVector denom = vi.sqrt().fma(rsqrtBias2, eps);
-            FloatVector pi = FloatVector.fromMemorySegment(S, ps, at, ORDER).mul(decay);
-            pi.sub(mi.mul(stepSize).div(denom)).intoMemorySegment(ps, at, ORDER);
-            mi.intoMemorySegment(ms, at, ORDER);
-            vi.intoMemorySegment(vs, at, ORDER);
-        }
-        for (; i < to; i++) {
-            float gi = gs.getAtIndex(F32, i) * gradScale;
-            float mi = b1 * ms.getAtIndex(F32, i) + c1 * gi;
-            float vi = b2 * vs.getAtIndex(F32, i) + c2 * gi * gi;
-            float pi = ps.getAtIndex(F32, i) * decay;
-            ps.setAtIndex(F32, i, pi - stepSize * mi / ((float) Math.sqrt(vi) * rsqrtBias2 + eps));
-            ms.setAtIndex(F32, i, mi);
-            vs.setAtIndex(F32, i, vi);
+        for (int blk = begin; blk < end; blk++) {
+            long base = (long) blk * BLOCK;
+            int len = (int) Math.min(BLOCK, n - base);
+            int j = 0;
+            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+                long at = (base + j) * 4;
+                FloatVector gi = FloatVector.fromMemorySegment(S, gs, at, ORDER).mul(gradScale);
+                FloatVector mi = FloatVector.fromMemorySegment(S, ms, at, ORDER).mul(b1).add(gi.mul(c1));
+                FloatVector vi = FloatVector.fromMemorySegment(S, vs, at, ORDER).mul(b2).add(gi.mul(gi).mul(c2));
+                FloatVector denom = vi.sqrt().fma(rsqrtBias2, eps);
+                FloatVector pi = FloatVector.fromMemorySegment(S, ps, at, ORDER).mul(decay);
+                pi.sub(mi.mul(stepSize).div(denom)).intoMemorySegment(ps, at, ORDER);
+                mi.intoMemorySegment(ms, at, ORDER);
+                vi.intoMemorySegment(vs, at, ORDER);
+            }
+            for (; j < len; j++) {
+                long i = base + j;
+                float gi = gs.getAtIndex(F32, i) * gradScale;
+                float mi = b1 * ms.getAtIndex(F32, i) + c1 * gi;
+                float vi = b2 * vs.getAtIndex(F32, i) + c2 * gi * gi;
+                float pi = ps.getAtIndex(F32, i) * decay;
+                ps.setAtIndex(F32, i, pi - stepSize * mi / ((float) Math.sqrt(vi) * rsqrtBias2 + eps));
+                ms.setAtIndex(F32, i, mi);
+                vs.setAtIndex(F32, i, vi);
+            }
         }
     }
 
@@ -158,19 +161,23 @@ final class Optimizer {
     }
 
     private void emaRange(int worker, int begin, int end) {
-        long from = (long) begin * BLOCK;
-        long to = Math.min(n, (long) end * BLOCK);
         MemorySegment es = m;
         MemorySegment xs = x;
         FloatVector r = FloatVector.broadcast(S, rate);
-        long i = from;
-        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector e = FloatVector.fromMemorySegment(S, es, i * 4, ORDER);
-            FloatVector.fromMemorySegment(S, xs, i * 4, ORDER).sub(e).fma(r, e).intoMemorySegment(es, i * 4, ORDER);
-        }
-        for (; i < to; i++) {
-            float e = es.getAtIndex(F32, i);
-            es.setAtIndex(F32, i, e + rate * (xs.getAtIndex(F32, i) - e));
+        for (int blk = begin; blk < end; blk++) {
+            long base = (long) blk * BLOCK;
+            int len = (int) Math.min(BLOCK, n - base);
+            int j = 0;
+            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+                long off = (base + j) * 4;
+                FloatVector e = FloatVector.fromMemorySegment(S, es, off, ORDER);
+                FloatVector.fromMemorySegment(S, xs, off, ORDER).sub(e).fma(r, e).intoMemorySegment(es, off, ORDER);
+            }
+            for (; j < len; j++) {
+                long i = base + j;
+                float e = es.getAtIndex(F32, i);
+                es.setAtIndex(F32, i, e + rate * (xs.getAtIndex(F32, i) - e));
+            }
         }
     }
 }

@@ -19,6 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Fast flat elementwise kernels: fill, GELU/ReLU, residual add, inverted dropout. Each is one vectorised pass over
  * [0, n), split into blocks of {@link #BLOCK} elements over the pool (blocks start on vector boundaries, so only
  * the very end of a tensor has a scalar tail). Per-call arguments live in fields; the bodies are bound once.
+ *
+ * <p>Every loop runs an int index over one block at a time. With a long index over a whole range, C2 (JDK 25)
+ * kept failing a profiled loop predicate in the GELU backward and AdamW loops, every second or so for the whole
+ * run: deoptimise, run interpreted, recompile. That cost the tiny-gpt step 10-40 % and made its time drift.
  */
 final class Pointwise {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -93,17 +97,21 @@ final class Pointwise {
     }
 
     private void fillRange(int worker, int begin, int end) {
-        fillRange(o1, value, (long) begin * BLOCK, Math.min(n, (long) end * BLOCK));
+        for (int blk = begin; blk < end; blk++) {
+            long base = (long) blk * BLOCK;
+            fillBlock(o1, value, base, (int) Math.min(BLOCK, n - base));
+        }
     }
 
-    private static void fillRange(MemorySegment out, float value, long from, long to) {
+    // out[base, base + len) = value
+    private static void fillBlock(MemorySegment out, float value, long base, int len) {
         FloatVector v = FloatVector.broadcast(S, value);
-        long i = from;
-        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            v.intoMemorySegment(out, i * 4, ORDER);
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+            v.intoMemorySegment(out, (base + j) * 4, ORDER);
         }
-        for (; i < to; i++) {
-            out.setAtIndex(F32, i, value);
+        for (; j < len; j++) {
+            out.setAtIndex(F32, base + j, value);
         }
     }
 
@@ -127,23 +135,26 @@ final class Pointwise {
     // GELU in the form x·σ(2u) = x/(1 + e^(-2u)), u = √(2/π)(x + 0.044715x³): equal to 0.5x(1 + tanh u) but free of
     // the cancellation in 1 + tanh u for negative x, and one exp instead of a tanh
     private void geluForwardRange(int worker, int begin, int end) {
-        long from = (long) begin * BLOCK;
-        long to = Math.min(n, (long) end * BLOCK);
         MemorySegment out = o1;
         MemorySegment inp = i1;
         long at = (long) worker * SCRATCH_BYTES;
-        long i = from;
-        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
-            FloatVector u = x.mul(x).fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
-            FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP), scratch, at);
-            x.div(e.add(1f)).intoMemorySegment(out, i * 4, ORDER);
-        }
-        for (; i < to; i++) {
-            float x = inp.getAtIndex(F32, i);
-            float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
-            float e = (float) Math.exp(Math.clamp(-2 * u, -EXP_CLAMP, EXP_CLAMP));
-            out.setAtIndex(F32, i, x / (1 + e));
+        for (int blk = begin; blk < end; blk++) {
+            long base = (long) blk * BLOCK;
+            int len = (int) Math.min(BLOCK, n - base);
+            int j = 0;
+            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+                long off = (base + j) * 4;
+                FloatVector x = FloatVector.fromMemorySegment(S, inp, off, ORDER);
+                FloatVector u = x.mul(x).fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
+                FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP), scratch, at);
+                x.div(e.add(1f)).intoMemorySegment(out, off, ORDER);
+            }
+            for (; j < len; j++) {
+                float x = inp.getAtIndex(F32, base + j);
+                float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
+                float e = (float) Math.exp(Math.clamp(-2 * u, -EXP_CLAMP, EXP_CLAMP));
+                out.setAtIndex(F32, base + j, x / (1 + e));
+            }
         }
     }
 
@@ -151,34 +162,38 @@ final class Pointwise {
     // full relative precision where s is close to 1 (1 - s would cancel). x is clamped first (GELU_X_CLAMP), which
     // bounds x·du·e for any input
     private void geluBackwardRange(int worker, int begin, int end) {
-        long from = (long) begin * BLOCK;
-        long to = Math.min(n, (long) end * BLOCK);
         MemorySegment dinp = o1;
         MemorySegment dout = i1;
         MemorySegment inp = i2;
         FloatVector one = FloatVector.broadcast(S, 1f);
         long at = (long) worker * SCRATCH_BYTES;
-        long i = from;
-        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER).max(-GELU_X_CLAMP).min(GELU_X_CLAMP);
-            FloatVector x2 = x.mul(x);
-            FloatVector u = x2.fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
-            FloatVector du = x2.fma(3 * GELU_SCALE * GELU_CUBE, GELU_SCALE);
-            FloatVector e = exp(u.mul(-2f), scratch, at);
-            FloatVector s = one.div(e.add(1f));
-            FloatVector grad = x.mul(du).mul(2f).mul(e.mul(s)).fma(s, s);
-            FloatVector g = FloatVector.fromMemorySegment(S, dout, i * 4, ORDER);
-            FloatVector d = FloatVector.fromMemorySegment(S, dinp, i * 4, ORDER);
-            g.fma(grad, d).intoMemorySegment(dinp, i * 4, ORDER);
-        }
-        for (; i < to; i++) {
-            float x = Math.clamp(inp.getAtIndex(F32, i), -GELU_X_CLAMP, GELU_X_CLAMP);
-            float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
-            float du = GELU_SCALE * (1 + 3 * GELU_CUBE * x * x);
-            float e = (float) Math.exp(-2 * u);
-            float s = 1 / (1 + e);
-            float grad = s + 2 * x * du * (e * s) * s;
-            dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i) * grad);
+        for (int blk = begin; blk < end; blk++) {
+            long base = (long) blk * BLOCK;
+            int len = (int) Math.min(BLOCK, n - base);
+            int j = 0;
+            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+                long off = (base + j) * 4;
+                FloatVector x = FloatVector.fromMemorySegment(S, inp, off, ORDER).max(-GELU_X_CLAMP).min(GELU_X_CLAMP);
+                FloatVector x2 = x.mul(x);
+                FloatVector u = x2.fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
+                FloatVector du = x2.fma(3 * GELU_SCALE * GELU_CUBE, GELU_SCALE);
+                FloatVector e = exp(u.mul(-2f), scratch, at);
+                FloatVector s = one.div(e.add(1f));
+                FloatVector grad = x.mul(du).mul(2f).mul(e.mul(s)).fma(s, s);
+                FloatVector g = FloatVector.fromMemorySegment(S, dout, off, ORDER);
+                FloatVector d = FloatVector.fromMemorySegment(S, dinp, off, ORDER);
+                g.fma(grad, d).intoMemorySegment(dinp, off, ORDER);
+            }
+            for (; j < len; j++) {
+                long i = base + j;
+                float x = Math.clamp(inp.getAtIndex(F32, i), -GELU_X_CLAMP, GELU_X_CLAMP);
+                float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
+                float du = GELU_SCALE * (1 + 3 * GELU_CUBE * x * x);
+                float e = (float) Math.exp(-2 * u);
+                float s = 1 / (1 + e);
+                float grad = s + 2 * x * du * (e * s) * s;
+                dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i) * grad);
+            }
         }
     }
 
@@ -218,39 +233,45 @@ final class Pointwise {
 
     // out(n) = max(inp, 0)
     private void reluForwardRange(int worker, int begin, int end) {
-        long from = (long) begin * BLOCK;
-        long to = Math.min(n, (long) end * BLOCK);
         MemorySegment out = o1;
         MemorySegment inp = i1;
-        long i = from;
-        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
-            x.max(0f).intoMemorySegment(out, i * 4, ORDER);
-        }
-        for (; i < to; i++) {
-            float x = inp.getAtIndex(F32, i);
-            out.setAtIndex(F32, i, x > 0 ? x : 0f);
+        for (int blk = begin; blk < end; blk++) {
+            long base = (long) blk * BLOCK;
+            int len = (int) Math.min(BLOCK, n - base);
+            int j = 0;
+            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+                long off = (base + j) * 4;
+                FloatVector.fromMemorySegment(S, inp, off, ORDER).max(0f).intoMemorySegment(out, off, ORDER);
+            }
+            for (; j < len; j++) {
+                float x = inp.getAtIndex(F32, base + j);
+                out.setAtIndex(F32, base + j, x > 0 ? x : 0f);
+            }
         }
     }
 
     // dinp(n) += inp > 0 ? dout : 0
     private void reluBackwardRange(int worker, int begin, int end) {
-        long from = (long) begin * BLOCK;
-        long to = Math.min(n, (long) end * BLOCK);
         MemorySegment dinp = o1;
         MemorySegment dout = i1;
         MemorySegment inp = i2;
         FloatVector zero = FloatVector.zero(S);
-        long i = from;
-        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector x = FloatVector.fromMemorySegment(S, inp, i * 4, ORDER);
-            FloatVector g = FloatVector.fromMemorySegment(S, dout, i * 4, ORDER);
-            FloatVector d = FloatVector.fromMemorySegment(S, dinp, i * 4, ORDER);
-            d.add(zero.blend(g, x.compare(VectorOperators.GT, 0f))).intoMemorySegment(dinp, i * 4, ORDER);
-        }
-        for (; i < to; i++) {
-            if (inp.getAtIndex(F32, i) > 0) {
-                dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i));
+        for (int blk = begin; blk < end; blk++) {
+            long base = (long) blk * BLOCK;
+            int len = (int) Math.min(BLOCK, n - base);
+            int j = 0;
+            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+                long off = (base + j) * 4;
+                FloatVector x = FloatVector.fromMemorySegment(S, inp, off, ORDER);
+                FloatVector g = FloatVector.fromMemorySegment(S, dout, off, ORDER);
+                FloatVector d = FloatVector.fromMemorySegment(S, dinp, off, ORDER);
+                d.add(zero.blend(g, x.compare(VectorOperators.GT, 0f))).intoMemorySegment(dinp, off, ORDER);
+            }
+            for (; j < len; j++) {
+                long i = base + j;
+                if (inp.getAtIndex(F32, i) > 0) {
+                    dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i));
+                }
             }
         }
     }
@@ -266,19 +287,23 @@ final class Pointwise {
     }
 
     private void residualForwardRange(int worker, int begin, int end) {
-        long from = (long) begin * BLOCK;
-        long to = Math.min(n, (long) end * BLOCK);
         MemorySegment out = o1;
         MemorySegment a = i1;
         MemorySegment b = i2;
-        long i = from;
-        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector.fromMemorySegment(S, a, i * 4, ORDER)
-                    .add(FloatVector.fromMemorySegment(S, b, i * 4, ORDER))
-                    .intoMemorySegment(out, i * 4, ORDER);
-        }
-        for (; i < to; i++) {
-            out.setAtIndex(F32, i, a.getAtIndex(F32, i) + b.getAtIndex(F32, i));
+        for (int blk = begin; blk < end; blk++) {
+            long base = (long) blk * BLOCK;
+            int len = (int) Math.min(BLOCK, n - base);
+            int j = 0;
+            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+                long off = (base + j) * 4;
+                FloatVector.fromMemorySegment(S, a, off, ORDER)
+                        .add(FloatVector.fromMemorySegment(S, b, off, ORDER))
+                        .intoMemorySegment(out, off, ORDER);
+            }
+            for (; j < len; j++) {
+                long i = base + j;
+                out.setAtIndex(F32, i, a.getAtIndex(F32, i) + b.getAtIndex(F32, i));
+            }
         }
     }
 
@@ -294,25 +319,29 @@ final class Pointwise {
     }
 
     private void residualBackwardRange(int worker, int begin, int end) {
-        long from = (long) begin * BLOCK;
-        long to = Math.min(n, (long) end * BLOCK);
-        if (o1 != null) {
-            accumulate(o1, i1, from, to);
-        }
-        if (o2 != null) {
-            accumulate(o2, i1, from, to);
+        for (int blk = begin; blk < end; blk++) {
+            long base = (long) blk * BLOCK;
+            int len = (int) Math.min(BLOCK, n - base);
+            if (o1 != null) {
+                accumulate(o1, i1, base, len);
+            }
+            if (o2 != null) {
+                accumulate(o2, i1, base, len);
+            }
         }
     }
 
-    // d[from, to) += g
-    private static void accumulate(MemorySegment d, MemorySegment g, long from, long to) {
-        long i = from;
-        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector.fromMemorySegment(S, d, i * 4, ORDER)
-                    .add(FloatVector.fromMemorySegment(S, g, i * 4, ORDER))
-                    .intoMemorySegment(d, i * 4, ORDER);
+    // d[base, base + len) += g
+    private static void accumulate(MemorySegment d, MemorySegment g, long base, int len) {
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+            long off = (base + j) * 4;
+            FloatVector.fromMemorySegment(S, d, off, ORDER)
+                    .add(FloatVector.fromMemorySegment(S, g, off, ORDER))
+                    .intoMemorySegment(d, off, ORDER);
         }
-        for (; i < to; i++) {
+        for (; j < len; j++) {
+            long i = base + j;
             d.setAtIndex(F32, i, d.getAtIndex(F32, i) + g.getAtIndex(F32, i));
         }
     }
@@ -333,40 +362,45 @@ final class Pointwise {
     // the counter hash of DropoutRng.bits on 64-bit lanes: lane j holds key + (i + j)·γ, so the mask is the scalar
     // function's bit for bit; a lane count of 64-bit words maps to a float species of the same lane count
     private void dropoutForwardRange(int worker, int begin, int end) {
-        long from = (long) begin * BLOCK;
-        long to = Math.min(n, (long) end * BLOCK);
         MemorySegment out = o1;
         MemorySegment mask = o2;
         MemorySegment inp = i1;
         float scale = value;
         long k = key;
         int thr = threshold;
-        if (thr == 0) {
-            // p = 0 drops nothing (no k < 0): mask 1, out = inp, without hashing
-            MemorySegment.copy(inp, from * 4, out, from * 4, (to - from) * 4);
-            fillRange(mask, 1f, from, to);
-            return;
-        }
         FloatVector keep = FloatVector.broadcast(HALF, scale);
         LongVector step = LongVector.broadcast(WORDS, WORDS.length() * DropoutRng.GAMMA);
-        LongVector counter = LongVector.zero(WORDS).addIndex(1).mul(DropoutRng.GAMMA)
-                .add(k + from * DropoutRng.GAMMA);
-        long i = from;
-        for (long bound = from + WORDS.loopBound(to - from); i < bound; i += WORDS.length()) {
-            LongVector z = counter;
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(DropoutRng.MIX1);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(DropoutRng.MIX2);
-            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-            VectorMask<Float> drop = z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.LT, thr).cast(HALF);
-            FloatVector m = keep.blend(0f, drop);
-            m.intoMemorySegment(mask, i * 4, ORDER);
-            FloatVector.fromMemorySegment(HALF, inp, i * 4, ORDER).mul(m).intoMemorySegment(out, i * 4, ORDER);
-            counter = counter.add(step);
-        }
-        for (; i < to; i++) {
-            float m = DropoutRng.bits(k, i) < thr ? 0f : scale;
-            mask.setAtIndex(F32, i, m);
-            out.setAtIndex(F32, i, inp.getAtIndex(F32, i) * m);
+        LongVector lanes = LongVector.zero(WORDS).addIndex(1).mul(DropoutRng.GAMMA);
+        for (int blk = begin; blk < end; blk++) {
+            long base = (long) blk * BLOCK;
+            int len = (int) Math.min(BLOCK, n - base);
+            if (thr == 0) {
+                // p = 0 drops nothing (no k < 0): mask 1, out = inp, without hashing
+                MemorySegment.copy(inp, base * 4, out, base * 4, len * 4L);
+                fillBlock(mask, 1f, base, len);
+                continue;
+            }
+            LongVector counter = lanes.add(k + base * DropoutRng.GAMMA);
+            int j = 0;
+            for (int bound = WORDS.loopBound(len); j < bound; j += WORDS.length()) {
+                long off = (base + j) * 4;
+                LongVector z = counter;
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(DropoutRng.MIX1);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(DropoutRng.MIX2);
+                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+                VectorMask<Float> drop = z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.LT, thr)
+                        .cast(HALF);
+                FloatVector m = keep.blend(0f, drop);
+                m.intoMemorySegment(mask, off, ORDER);
+                FloatVector.fromMemorySegment(HALF, inp, off, ORDER).mul(m).intoMemorySegment(out, off, ORDER);
+                counter = counter.add(step);
+            }
+            for (; j < len; j++) {
+                long i = base + j;
+                float m = DropoutRng.bits(k, i) < thr ? 0f : scale;
+                mask.setAtIndex(F32, i, m);
+                out.setAtIndex(F32, i, inp.getAtIndex(F32, i) * m);
+            }
         }
     }
 
@@ -379,19 +413,23 @@ final class Pointwise {
     }
 
     private void dropoutBackwardRange(int worker, int begin, int end) {
-        long from = (long) begin * BLOCK;
-        long to = Math.min(n, (long) end * BLOCK);
         MemorySegment dinp = o1;
         MemorySegment dout = i1;
         MemorySegment mask = i2;
-        long i = from;
-        for (long bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
-            FloatVector g = FloatVector.fromMemorySegment(S, dout, i * 4, ORDER);
-            FloatVector m = FloatVector.fromMemorySegment(S, mask, i * 4, ORDER);
-            g.fma(m, FloatVector.fromMemorySegment(S, dinp, i * 4, ORDER)).intoMemorySegment(dinp, i * 4, ORDER);
-        }
-        for (; i < to; i++) {
-            dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i) * mask.getAtIndex(F32, i));
+        for (int blk = begin; blk < end; blk++) {
+            long base = (long) blk * BLOCK;
+            int len = (int) Math.min(BLOCK, n - base);
+            int j = 0;
+            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+                long off = (base + j) * 4;
+                FloatVector g = FloatVector.fromMemorySegment(S, dout, off, ORDER);
+                FloatVector m = FloatVector.fromMemorySegment(S, mask, off, ORDER);
+                g.fma(m, FloatVector.fromMemorySegment(S, dinp, off, ORDER)).intoMemorySegment(dinp, off, ORDER);
+            }
+            for (; j < len; j++) {
+                long i = base + j;
+                dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i) * mask.getAtIndex(F32, i));
+            }
         }
     }
 }
