@@ -160,27 +160,37 @@ def fixture(out):
     print(f"wrote {out}: {len(tensors)} tensors, losses {losses[0]:.6f} -> {losses[-1]:.6f}")
 
 
-def bench(threads, warmup, steps, set_to_none):
+def bench(threads, warmup, steps, set_to_none, paired):
     cfg = FULL
     if threads > 0:
         torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = TinyGpt(**cfg)
     opt = adamw(model, lr=3e-4)
-    times = []
-    for step in range(warmup + steps):
+
+    def timed_step():  # seconds
         batch = torch.randint(0, cfg["V"], (cfg["B"], cfg["T"] + 1))
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=set_to_none)
         loss_of(model(batch[:, :-1]), batch[:, 1:]).backward()
         opt.step()
-        if step >= warmup:
-            times.append(time.perf_counter() - t0)
+        return time.perf_counter() - t0
+
+    for _ in range(warmup):
+        timed_step()
+    about = {"impl": "pytorch", "torch": torch.__version__, "threads": torch.get_num_threads(),
+             "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"), "set_to_none": set_to_none,
+             "params": sum(p.numel() for p in model.parameters())}
+    if paired:  # ida4j's `bench step --paired` protocol: "ready", then one round of N steps per input line
+        print("ready", flush=True)
+        for line in sys.stdin:
+            ms = [timed_step() * 1e3 for _ in range(int(line))]
+            print(json.dumps({**about, "steps": len(ms), "ms_per_step": round(statistics.median(ms), 3),
+                              "ms": [round(t, 3) for t in ms]}), flush=True)
+        return
+    times = [timed_step() for _ in range(steps)]
     ms = statistics.median(times) * 1e3
-    print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "threads": torch.get_num_threads(),
-                      "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"), "set_to_none": set_to_none,
-                      "params": sum(p.numel() for p in model.parameters()),
-                      "tokens_per_s": round(cfg["B"] * cfg["T"] / (ms / 1e3), 1), "ms_per_step": round(ms, 2),
+    print(json.dumps({**about, "tokens_per_s": round(cfg["B"] * cfg["T"] / (ms / 1e3), 1), "ms_per_step": round(ms, 2),
                       "ms_min": round(min(times) * 1e3, 2)}))
 
 
@@ -194,11 +204,13 @@ def main(argv):
     b.add_argument("--warmup", type=int, default=5)
     b.add_argument("--steps", type=int, default=30)
     b.add_argument("--keep-grads", action="store_true", help="zero_grad(set_to_none=False): zero in place")
+    b.add_argument("--paired", action="store_true",
+                   help="after the warm-up print 'ready', then time N steps per number N read from stdin")
     a = p.parse_args(argv)
     if a.mode == "fixture":
         fixture(a.out)
     else:
-        bench(a.threads, a.warmup, a.steps, set_to_none=not a.keep_grads)
+        bench(a.threads, a.warmup, a.steps, set_to_none=not a.keep_grads, paired=a.paired)
 
 
 if __name__ == "__main__":

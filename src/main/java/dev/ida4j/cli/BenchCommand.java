@@ -10,9 +10,14 @@ import dev.ida4j.optim.AdamW;
 import dev.ida4j.tensor.DType;
 import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -150,6 +155,10 @@ final class BenchCommand {
         boolean json;
         @Option(names = "--profile", description = "also print time per op (to stderr); synchronizes after each op")
         boolean profile;
+        @Option(names = "--paired", description = "after the warm-up print 'ready', then for each number N read from"
+                + " standard input time N steps and print their times as one JSON line, until end of input (for"
+                + " benchmarks/step-vs-pytorch.sh, which alternates short rounds with its peer)")
+        boolean paired;
 
         @Override
         public void run() {
@@ -161,6 +170,10 @@ final class BenchCommand {
                 throw new Main.UsageException("--steps must be positive, --warmup and --warmup-seconds not negative");
             }
             int t = threads == null ? defaultThreads() : threads;
+            if (paired && (preset.equals("answerer-small") || profile)) {
+                throw new Main.UsageException("--paired works with the tiny-gpt and gpt2-small presets, without"
+                        + " --profile");
+            }
             if (preset.equals("answerer-small")) {
                 new AnswererStepBench(device, t, steps, warmup, warmupSeconds, json, profile).run();
                 return;
@@ -187,6 +200,10 @@ final class BenchCommand {
                 long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
                 for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
                     loss = model.trainStep(opt);
+                }
+                if (paired) {
+                    servePairedRounds(model, opt, be, t);
+                    return;
                 }
                 if (profile) {
                     profiler.reset();
@@ -219,6 +236,42 @@ final class BenchCommand {
                 if (profile) {
                     System.err.print("time per op over " + steps + " steps:\n" + profiler.report());
                 }
+            }
+        }
+
+        /**
+         * The timed part of {@code --paired}: a peer process runs its own rounds in between, so both see the same
+         * machine (load on these shared VMs drifts over tens of seconds, more than the difference being measured).
+         */
+        private void servePairedRounds(Gpt model, AdamW opt, Backend be, int threads) {
+            System.out.println("ready");
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            try {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    int n;
+                    try {
+                        n = Integer.parseInt(line.strip());
+                    } catch (NumberFormatException e) {
+                        n = 0;
+                    }
+                    if (n < 1) {
+                        throw new Main.UsageException("--paired: expected a positive number of steps per line,"
+                                + " got '" + line + "'");
+                    }
+                    double[] ms = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        long t0 = System.nanoTime();
+                        model.trainStep(opt);
+                        be.synchronize();
+                        ms[i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                    System.out.println(new JsonLine().put("bench", "step").put("preset", preset).put("device", device)
+                            .put("threads", threads).put("steps", n).put("ms_per_step", median(ms)).put("ms", ms));
+                    System.out.flush();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("--paired: reading standard input", e);
             }
         }
     }

@@ -2,7 +2,10 @@ package dev.ida4j.cli;
 
 import java.util.Locale;
 
-/** Builds one flat JSON object on one line (numbers, strings and booleans only), for machine-readable output. */
+/**
+ * Builds one flat JSON object on one line (numbers, strings, booleans and arrays of numbers only), for
+ * machine-readable output.
+ */
 final class JsonLine {
     private final StringBuilder sb = new StringBuilder("{");
 
@@ -33,6 +36,16 @@ final class JsonLine {
 
     JsonLine put(String key, double value) {
         key(key).append(Double.isFinite(value) ? String.format(Locale.ROOT, "%.6g", value) : "null");
+        return this;
+    }
+
+    JsonLine put(String key, double[] values) {
+        StringBuilder out = key(key).append('[');
+        for (int i = 0; i < values.length; i++) {
+            out.append(i == 0 ? "" : ",").append(Double.isFinite(values[i])
+                    ? String.format(Locale.ROOT, "%.6g", values[i]) : "null");
+        }
+        out.append(']');
         return this;
     }
 
