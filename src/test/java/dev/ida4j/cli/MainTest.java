@@ -1,7 +1,10 @@
 package dev.ida4j.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,6 +30,32 @@ class MainTest {
         assertThat(code).isZero();
         assertThat(io.out().strip()).startsWith("{\"bench\":\"step\"").contains("\"tokens_per_s\":")
                 .contains("\"ms_per_step\":").contains("\"preset\":\"tiny-gpt\"");
+    }
+
+    @Test
+    void shouldTimeOneRoundPerInputLineWhenPaired() {
+        int code = withStdin("2\n1\n", "bench", "step", "--preset", "tiny-gpt", "--threads", "1", "--warmup", "0",
+                "--warmup-seconds", "0", "--paired");
+        assertThat(code).isZero();
+        var lines = io.out().strip().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo("ready");
+        assertThat(lines.get(1)).contains("\"steps\":2").containsPattern("\"ms\":\\[[0-9.]+,[0-9.]+\\]");
+        assertThat(lines.get(2)).contains("\"steps\":1").containsPattern("\"ms\":\\[[0-9.]+\\]");
+
+        assertThat(withStdin("0\n", "bench", "step", "--threads", "1", "--warmup", "0", "--warmup-seconds", "0",
+                "--paired")).isEqualTo(2);
+        assertThat(io.err()).contains("--paired: expected a positive number of steps per line, got '0'");
+    }
+
+    private static int withStdin(String input, String... args) {
+        InputStream stdin = System.in;
+        System.setIn(new ByteArrayInputStream(input.getBytes(UTF_8)));
+        try {
+            return Main.run(args);
+        } finally {
+            System.setIn(stdin);
+        }
     }
 
     @Test
