@@ -1,8 +1,6 @@
 package dev.ida4j.backend.cpu;
 
-import static dev.ida4j.backend.cpu.Pointwise.BLOCK;
 import static dev.ida4j.backend.cpu.Pointwise.F32;
-import static dev.ida4j.backend.cpu.Pointwise.GRAIN;
 import static dev.ida4j.backend.cpu.Pointwise.ORDER;
 import static dev.ida4j.backend.cpu.Pointwise.S;
 
@@ -14,14 +12,12 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Fast flat optimizer loops over whole parameter blocks: sum of squares (for the global gradient norm), AdamW,
- * EMA. One vectorised pass each, split into {@link Pointwise#BLOCK}-element blocks over the pool, with an int index
- * per block (see {@link Pointwise} for why).
+ * EMA. One vectorised pass each, a {@link Blocks#BLOCK}-element block at a time over the pool.
  */
 final class Optimizer {
-    private final ThreadPool pool;
-    private final ThreadPool.Body sumSquaresBody = this::sumSquaresRange;
-    private final ThreadPool.Body adamWBody = this::adamWRange;
-    private final ThreadPool.Body emaBody = this::emaRange;
+    private final Blocks sumSquaresBlocks;
+    private final Blocks adamWBlocks;
+    private final Blocks emaBlocks;
     /** Per-worker partial sums, added in worker order so that a thread count always gives the same result. */
     private final double[] partials;
 
@@ -30,7 +26,6 @@ final class Optimizer {
     private MemorySegment g;
     private MemorySegment m;
     private MemorySegment v;
-    private long n;
     private float decay;
     private float beta1;
     private float beta2;
@@ -41,8 +36,10 @@ final class Optimizer {
     private float rate;
 
     Optimizer(ThreadPool pool) {
-        this.pool = pool;
         this.partials = new double[pool.threads()];
+        sumSquaresBlocks = new Blocks(pool, this::sumSquaresBlock);
+        adamWBlocks = new Blocks(pool, this::adamWBlock);
+        emaBlocks = new Blocks(pool, this::emaBlock);
     }
 
     // ---- sum of squares ----
@@ -50,9 +47,8 @@ final class Optimizer {
     // Σ x(n)²
     double sumSquares(Tensor t, long count) {
         x = t.segment();
-        n = count;
         Arrays.fill(partials, 0);
-        pool.forRange(Pointwise.blocks(count), GRAIN, sumSquaresBody);
+        sumSquaresBlocks.run(count);
         double sum = 0;
         for (double p : partials) {
             sum += p;
@@ -60,32 +56,26 @@ final class Optimizer {
         return sum;
     }
 
-    // each block is summed in float lanes (at most BLOCK/16 terms per lane, so fp32 error stays near 1e-6
+    // each block is summed in float lanes (at most Blocks.BLOCK/16 terms per lane, so fp32 error stays near 1e-6
     // relative) and the block totals in double, so the error does not grow with n
-    private void sumSquaresRange(int worker, int begin, int end) {
+    private void sumSquaresBlock(int worker, long base, int len) {
         MemorySegment xs = x;
-        double sum = 0;
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            int len = (int) Math.min(BLOCK, n - base);
-            FloatVector acc0 = FloatVector.zero(S);
-            FloatVector acc1 = FloatVector.zero(S);
-            int j = 0;
-            // two accumulators hide the add latency
-            for (int bound = len / (2 * S.length()) * (2 * S.length()); j < bound; j += 2 * S.length()) {
-                FloatVector a = FloatVector.fromMemorySegment(S, xs, (base + j) * 4, ORDER);
-                FloatVector b = FloatVector.fromMemorySegment(S, xs, (base + j + S.length()) * 4, ORDER);
-                acc0 = a.fma(a, acc0);
-                acc1 = b.fma(b, acc1);
-            }
-            double block = Lanes.sum(acc0.add(acc1));
-            for (; j < len; j++) {
-                double xi = xs.getAtIndex(F32, base + j);
-                block += xi * xi;
-            }
-            sum += block;
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int j = 0;
+        // two accumulators hide the add latency
+        for (int bound = len / (2 * S.length()) * (2 * S.length()); j < bound; j += 2 * S.length()) {
+            FloatVector a = FloatVector.fromMemorySegment(S, xs, (base + j) * 4, ORDER);
+            FloatVector b = FloatVector.fromMemorySegment(S, xs, (base + j + S.length()) * 4, ORDER);
+            acc0 = a.fma(a, acc0);
+            acc1 = b.fma(b, acc1);
         }
-        partials[worker] += sum;
+        double block = Lanes.sum(acc0.add(acc1));
+        for (; j < len; j++) {
+            double xi = xs.getAtIndex(F32, base + j);
+            block += xi * xi;
+        }
+        partials[worker] += block;
     }
 
     // ---- AdamW ----
@@ -97,7 +87,6 @@ final class Optimizer {
         g = grads.segment();
         m = mt.segment();
         v = vt.segment();
-        n = count;
         beta1 = b1;
         beta2 = b2;
         eps = epsilon;
@@ -109,10 +98,10 @@ final class Optimizer {
         decay = (float) (1 - (double) lr * weightDecay);
         stepSize = (float) (lr / bias1);
         rsqrtBias2 = (float) (1 / Math.sqrt(bias2));
-        pool.forRange(Pointwise.blocks(count), GRAIN, adamWBody);
+        adamWBlocks.run(count);
     }
 
-    private void adamWRange(int worker, int begin, int end) {
+    private void adamWBlock(int worker, long base, int len) {
         MemorySegment ps = x;
         MemorySegment gs = g;
         MemorySegment ms = m;
@@ -121,31 +110,27 @@ final class Optimizer {
         float b2 = beta2;
         float c1 = 1 - b1;
         float c2 = 1 - b2;
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            int len = (int) Math.min(BLOCK, n - base);
-            int j = 0;
-            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
-                long at = (base + j) * 4;
-                FloatVector gi = FloatVector.fromMemorySegment(S, gs, at, ORDER).mul(gradScale);
-                FloatVector mi = FloatVector.fromMemorySegment(S, ms, at, ORDER).mul(b1).add(gi.mul(c1));
-                FloatVector vi = FloatVector.fromMemorySegment(S, vs, at, ORDER).mul(b2).add(gi.mul(gi).mul(c2));
-                FloatVector denom = vi.sqrt().fma(rsqrtBias2, eps);
-                FloatVector pi = FloatVector.fromMemorySegment(S, ps, at, ORDER).mul(decay);
-                pi.sub(mi.mul(stepSize).div(denom)).intoMemorySegment(ps, at, ORDER);
-                mi.intoMemorySegment(ms, at, ORDER);
-                vi.intoMemorySegment(vs, at, ORDER);
-            }
-            for (; j < len; j++) {
-                long i = base + j;
-                float gi = gs.getAtIndex(F32, i) * gradScale;
-                float mi = b1 * ms.getAtIndex(F32, i) + c1 * gi;
-                float vi = b2 * vs.getAtIndex(F32, i) + c2 * gi * gi;
-                float pi = ps.getAtIndex(F32, i) * decay;
-                ps.setAtIndex(F32, i, pi - stepSize * mi / ((float) Math.sqrt(vi) * rsqrtBias2 + eps));
-                ms.setAtIndex(F32, i, mi);
-                vs.setAtIndex(F32, i, vi);
-            }
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+            long at = (base + j) * 4;
+            FloatVector gi = FloatVector.fromMemorySegment(S, gs, at, ORDER).mul(gradScale);
+            FloatVector mi = FloatVector.fromMemorySegment(S, ms, at, ORDER).mul(b1).add(gi.mul(c1));
+            FloatVector vi = FloatVector.fromMemorySegment(S, vs, at, ORDER).mul(b2).add(gi.mul(gi).mul(c2));
+            FloatVector denom = vi.sqrt().fma(rsqrtBias2, eps);
+            FloatVector pi = FloatVector.fromMemorySegment(S, ps, at, ORDER).mul(decay);
+            pi.sub(mi.mul(stepSize).div(denom)).intoMemorySegment(ps, at, ORDER);
+            mi.intoMemorySegment(ms, at, ORDER);
+            vi.intoMemorySegment(vs, at, ORDER);
+        }
+        for (; j < len; j++) {
+            long i = base + j;
+            float gi = gs.getAtIndex(F32, i) * gradScale;
+            float mi = b1 * ms.getAtIndex(F32, i) + c1 * gi;
+            float vi = b2 * vs.getAtIndex(F32, i) + c2 * gi * gi;
+            float pi = ps.getAtIndex(F32, i) * decay;
+            ps.setAtIndex(F32, i, pi - stepSize * mi / ((float) Math.sqrt(vi) * rsqrtBias2 + eps));
+            ms.setAtIndex(F32, i, mi);
+            vs.setAtIndex(F32, i, vi);
         }
     }
 
@@ -155,29 +140,24 @@ final class Optimizer {
     void ema(Tensor ema, Tensor xt, float r, long count) {
         m = ema.segment();
         x = xt.segment();
-        n = count;
         rate = r;
-        pool.forRange(Pointwise.blocks(count), GRAIN, emaBody);
+        emaBlocks.run(count);
     }
 
-    private void emaRange(int worker, int begin, int end) {
+    private void emaBlock(int worker, long base, int len) {
         MemorySegment es = m;
         MemorySegment xs = x;
         FloatVector r = FloatVector.broadcast(S, rate);
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            int len = (int) Math.min(BLOCK, n - base);
-            int j = 0;
-            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
-                long off = (base + j) * 4;
-                FloatVector e = FloatVector.fromMemorySegment(S, es, off, ORDER);
-                FloatVector.fromMemorySegment(S, xs, off, ORDER).sub(e).fma(r, e).intoMemorySegment(es, off, ORDER);
-            }
-            for (; j < len; j++) {
-                long i = base + j;
-                float e = es.getAtIndex(F32, i);
-                es.setAtIndex(F32, i, e + rate * (xs.getAtIndex(F32, i) - e));
-            }
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+            long off = (base + j) * 4;
+            FloatVector e = FloatVector.fromMemorySegment(S, es, off, ORDER);
+            FloatVector.fromMemorySegment(S, xs, off, ORDER).sub(e).fma(r, e).intoMemorySegment(es, off, ORDER);
+        }
+        for (; j < len; j++) {
+            long i = base + j;
+            float e = es.getAtIndex(F32, i);
+            es.setAtIndex(F32, i, e + rate * (xs.getAtIndex(F32, i) - e));
         }
     }
 }

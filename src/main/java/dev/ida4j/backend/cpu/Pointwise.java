@@ -17,12 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Fast flat elementwise kernels: fill, GELU/ReLU, residual add, inverted dropout. Each is one vectorised pass over
- * [0, n), split into blocks of {@link #BLOCK} elements over the pool (blocks start on vector boundaries, so only
- * the very end of a tensor has a scalar tail). Per-call arguments live in fields; the bodies are bound once.
- *
- * <p>Every loop runs an int index over one block at a time. With a long index over a whole range, C2 (JDK 25)
- * kept failing a profiled loop predicate in the GELU backward and AdamW loops, every second or so for the whole
- * run: deoptimise, run interpreted, recompile. That cost the tiny-gpt step 10-40 % and made its time drift.
+ * [0, n), a {@link Blocks#BLOCK}-element block at a time over the pool (blocks start on vector boundaries, so only
+ * the very end of a tensor has a scalar tail). Per-call arguments live in fields; the kernels are bound once.
  */
 final class Pointwise {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -32,10 +28,6 @@ final class Pointwise {
             VectorSpecies.of(float.class, VectorShape.forBitSize(WORDS.vectorBitSize() / 2));
     static final ByteOrder ORDER = ByteOrder.nativeOrder();
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Elements per unit of parallel work. */
-    static final int BLOCK = 1 << 12;
-    /** Blocks per thread at least (32K elements, tens of microseconds) so that a wake-up pays for itself. */
-    static final int GRAIN = 8;
 
     private static final float GELU_SCALE = 0.7978845608028654f; // sqrt(2/pi)
     private static final float GELU_CUBE = 0.044715f;
@@ -50,42 +42,38 @@ final class Pointwise {
     /** Each worker's slice of {@link #scratch}: one vector, on a cache line of its own. */
     private static final long SCRATCH_BYTES = Math.max(64, S.vectorByteSize());
 
-    private final ThreadPool pool;
     /** Native memory for exp's int-to-float step, one vector per worker; freed with this object. */
     private final MemorySegment scratch;
-    private final ThreadPool.Body fillBody = this::fillRange;
-    private final ThreadPool.Body geluForwardBody = this::geluForwardRange;
-    private final ThreadPool.Body geluBackwardBody = this::geluBackwardRange;
-    private final ThreadPool.Body reluForwardBody = this::reluForwardRange;
-    private final ThreadPool.Body reluBackwardBody = this::reluBackwardRange;
-    private final ThreadPool.Body residualForwardBody = this::residualForwardRange;
-    private final ThreadPool.Body residualBackwardBody = this::residualBackwardRange;
-    private final ThreadPool.Body dropoutForwardBody = this::dropoutForwardRange;
-    private final ThreadPool.Body dropoutBackwardBody = this::dropoutBackwardRange;
+    private final Blocks fillBlocks;
+    private final Blocks geluForwardBlocks;
+    private final Blocks geluBackwardBlocks;
+    private final Blocks reluForwardBlocks;
+    private final Blocks reluBackwardBlocks;
+    private final Blocks residualForwardBlocks;
+    private final Blocks residualBackwardBlocks;
+    private final Blocks dropoutForwardBlocks;
+    private final Blocks dropoutBackwardBlocks;
 
-    // per-call arguments: outputs o1, o2 and inputs i1, i2 in each op's own order, over [0, n)
+    // per-call arguments: outputs o1, o2 and inputs i1, i2 in each op's own order
     private MemorySegment o1;
     private MemorySegment o2;
     private MemorySegment i1;
     private MemorySegment i2;
-    private long n;
     private float value;
     private long key;
     private int threshold;
 
     Pointwise(ThreadPool pool, Arena arena) {
-        this.pool = pool;
         this.scratch = arena.allocate(pool.threads() * SCRATCH_BYTES, SCRATCH_BYTES);
-    }
-
-    /** Blocks covering n elements. */
-    static int blocks(long n) {
-        return Math.toIntExact((n + BLOCK - 1) / BLOCK);
-    }
-
-    private void run(ThreadPool.Body body, long count) {
-        this.n = count;
-        pool.forRange(blocks(count), GRAIN, body);
+        fillBlocks = new Blocks(pool, this::fillBlock);
+        geluForwardBlocks = new Blocks(pool, this::geluForwardBlock);
+        geluBackwardBlocks = new Blocks(pool, this::geluBackwardBlock);
+        reluForwardBlocks = new Blocks(pool, this::reluForwardBlock);
+        reluBackwardBlocks = new Blocks(pool, this::reluBackwardBlock);
+        residualForwardBlocks = new Blocks(pool, this::residualForwardBlock);
+        residualBackwardBlocks = new Blocks(pool, this::residualBackwardBlock);
+        dropoutForwardBlocks = new Blocks(pool, this::dropoutForwardBlock);
+        dropoutBackwardBlocks = new Blocks(pool, this::dropoutBackwardBlock);
     }
 
     // ---- fill ----
@@ -93,14 +81,11 @@ final class Pointwise {
     void fill(Tensor t, float v) {
         o1 = t.segment();
         value = v;
-        run(fillBody, t.numel());
+        fillBlocks.run(t.numel());
     }
 
-    private void fillRange(int worker, int begin, int end) {
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            fillBlock(o1, value, base, (int) Math.min(BLOCK, n - base));
-        }
+    private void fillBlock(int worker, long base, int len) {
+        fillBlock(o1, value, base, len);
     }
 
     // out[base, base + len) = value
@@ -121,7 +106,7 @@ final class Pointwise {
     void activationForward(Tensor out, Tensor inp, Activation act, long count) {
         o1 = out.segment();
         i1 = inp.segment();
-        run(act == Activation.GELU ? geluForwardBody : reluForwardBody, count);
+        (act == Activation.GELU ? geluForwardBlocks : reluForwardBlocks).run(count);
     }
 
     // dinp(n) += act'(inp)·dout
@@ -129,71 +114,63 @@ final class Pointwise {
         o1 = dinp.segment();
         i1 = dout.segment();
         i2 = inp.segment();
-        run(act == Activation.GELU ? geluBackwardBody : reluBackwardBody, count);
+        (act == Activation.GELU ? geluBackwardBlocks : reluBackwardBlocks).run(count);
     }
 
     // GELU in the form x·σ(2u) = x/(1 + e^(-2u)), u = √(2/π)(x + 0.044715x³): equal to 0.5x(1 + tanh u) but free of
     // the cancellation in 1 + tanh u for negative x, and one exp instead of a tanh
-    private void geluForwardRange(int worker, int begin, int end) {
+    private void geluForwardBlock(int worker, long base, int len) {
         MemorySegment out = o1;
         MemorySegment inp = i1;
         long at = (long) worker * SCRATCH_BYTES;
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            int len = (int) Math.min(BLOCK, n - base);
-            int j = 0;
-            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
-                long off = (base + j) * 4;
-                FloatVector x = FloatVector.fromMemorySegment(S, inp, off, ORDER);
-                FloatVector u = x.mul(x).fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
-                FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP), scratch, at);
-                x.div(e.add(1f)).intoMemorySegment(out, off, ORDER);
-            }
-            for (; j < len; j++) {
-                float x = inp.getAtIndex(F32, base + j);
-                float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
-                float e = (float) Math.exp(Math.clamp(-2 * u, -EXP_CLAMP, EXP_CLAMP));
-                out.setAtIndex(F32, base + j, x / (1 + e));
-            }
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+            long off = (base + j) * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, inp, off, ORDER);
+            FloatVector u = x.mul(x).fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
+            FloatVector e = exp(u.mul(-2f).max(-EXP_CLAMP).min(EXP_CLAMP), scratch, at);
+            x.div(e.add(1f)).intoMemorySegment(out, off, ORDER);
+        }
+        for (; j < len; j++) {
+            float x = inp.getAtIndex(F32, base + j);
+            float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
+            float e = (float) Math.exp(Math.clamp(-2 * u, -EXP_CLAMP, EXP_CLAMP));
+            out.setAtIndex(F32, base + j, x / (1 + e));
         }
     }
 
     // with s = σ(2u) = 1/(1 + e), e = e^(-2u): d/dx x·s = s + 2x·s(1 - s)·du/dx, and s(1 - s) = e·s², which keeps
     // full relative precision where s is close to 1 (1 - s would cancel). x is clamped first (GELU_X_CLAMP), which
     // bounds x·du·e for any input
-    private void geluBackwardRange(int worker, int begin, int end) {
+    private void geluBackwardBlock(int worker, long base, int len) {
         MemorySegment dinp = o1;
         MemorySegment dout = i1;
         MemorySegment inp = i2;
         FloatVector one = FloatVector.broadcast(S, 1f);
         long at = (long) worker * SCRATCH_BYTES;
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            int len = (int) Math.min(BLOCK, n - base);
-            int j = 0;
-            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
-                long off = (base + j) * 4;
-                FloatVector x = FloatVector.fromMemorySegment(S, inp, off, ORDER).max(-GELU_X_CLAMP).min(GELU_X_CLAMP);
-                FloatVector x2 = x.mul(x);
-                FloatVector u = x2.fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
-                FloatVector du = x2.fma(3 * GELU_SCALE * GELU_CUBE, GELU_SCALE);
-                FloatVector e = exp(u.mul(-2f), scratch, at);
-                FloatVector s = one.div(e.add(1f));
-                FloatVector grad = x.mul(du).mul(2f).mul(e.mul(s)).fma(s, s);
-                FloatVector g = FloatVector.fromMemorySegment(S, dout, off, ORDER);
-                FloatVector d = FloatVector.fromMemorySegment(S, dinp, off, ORDER);
-                g.fma(grad, d).intoMemorySegment(dinp, off, ORDER);
-            }
-            for (; j < len; j++) {
-                long i = base + j;
-                float x = Math.clamp(inp.getAtIndex(F32, i), -GELU_X_CLAMP, GELU_X_CLAMP);
-                float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
-                float du = GELU_SCALE * (1 + 3 * GELU_CUBE * x * x);
-                float e = (float) Math.exp(-2 * u);
-                float s = 1 / (1 + e);
-                float grad = s + 2 * x * du * (e * s) * s;
-                dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i) * grad);
-            }
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+            long off = (base + j) * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, inp, off, ORDER).max(-GELU_X_CLAMP).min(GELU_X_CLAMP);
+            FloatVector x2 = x.mul(x);
+            FloatVector u = x2.fma(GELU_SCALE * GELU_CUBE, GELU_SCALE).mul(x);
+            FloatVector du = x2.fma(3 * GELU_SCALE * GELU_CUBE, GELU_SCALE);
+            FloatVector e = exp(u.mul(-2f), scratch, at);
+            FloatVector s = one.div(e.add(1f));
+            FloatVector grad = x.mul(du).mul(2f).mul(e.mul(s)).fma(s, s);
+            FloatVector g = FloatVector.fromMemorySegment(S, dout, off, ORDER);
+            FloatVector d = FloatVector.fromMemorySegment(S, dinp, off, ORDER);
+            g.fma(grad, d).intoMemorySegment(dinp, off, ORDER);
+        }
+        for (; j < len; j++) {
+            long i = base + j;
+            float x = Math.clamp(inp.getAtIndex(F32, i), -GELU_X_CLAMP, GELU_X_CLAMP);
+            float u = GELU_SCALE * x * (1 + GELU_CUBE * x * x);
+            float du = GELU_SCALE * (1 + 3 * GELU_CUBE * x * x);
+            float e = (float) Math.exp(-2 * u);
+            float s = 1 / (1 + e);
+            float grad = s + 2 * x * du * (e * s) * s;
+            dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i) * grad);
         }
     }
 
@@ -232,46 +209,38 @@ final class Pointwise {
     }
 
     // out(n) = max(inp, 0)
-    private void reluForwardRange(int worker, int begin, int end) {
+    private void reluForwardBlock(int worker, long base, int len) {
         MemorySegment out = o1;
         MemorySegment inp = i1;
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            int len = (int) Math.min(BLOCK, n - base);
-            int j = 0;
-            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
-                long off = (base + j) * 4;
-                FloatVector.fromMemorySegment(S, inp, off, ORDER).max(0f).intoMemorySegment(out, off, ORDER);
-            }
-            for (; j < len; j++) {
-                float x = inp.getAtIndex(F32, base + j);
-                out.setAtIndex(F32, base + j, x > 0 ? x : 0f);
-            }
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+            long off = (base + j) * 4;
+            FloatVector.fromMemorySegment(S, inp, off, ORDER).max(0f).intoMemorySegment(out, off, ORDER);
+        }
+        for (; j < len; j++) {
+            float x = inp.getAtIndex(F32, base + j);
+            out.setAtIndex(F32, base + j, x > 0 ? x : 0f);
         }
     }
 
     // dinp(n) += inp > 0 ? dout : 0
-    private void reluBackwardRange(int worker, int begin, int end) {
+    private void reluBackwardBlock(int worker, long base, int len) {
         MemorySegment dinp = o1;
         MemorySegment dout = i1;
         MemorySegment inp = i2;
         FloatVector zero = FloatVector.zero(S);
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            int len = (int) Math.min(BLOCK, n - base);
-            int j = 0;
-            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
-                long off = (base + j) * 4;
-                FloatVector x = FloatVector.fromMemorySegment(S, inp, off, ORDER);
-                FloatVector g = FloatVector.fromMemorySegment(S, dout, off, ORDER);
-                FloatVector d = FloatVector.fromMemorySegment(S, dinp, off, ORDER);
-                d.add(zero.blend(g, x.compare(VectorOperators.GT, 0f))).intoMemorySegment(dinp, off, ORDER);
-            }
-            for (; j < len; j++) {
-                long i = base + j;
-                if (inp.getAtIndex(F32, i) > 0) {
-                    dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i));
-                }
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+            long off = (base + j) * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, inp, off, ORDER);
+            FloatVector g = FloatVector.fromMemorySegment(S, dout, off, ORDER);
+            FloatVector d = FloatVector.fromMemorySegment(S, dinp, off, ORDER);
+            d.add(zero.blend(g, x.compare(VectorOperators.GT, 0f))).intoMemorySegment(dinp, off, ORDER);
+        }
+        for (; j < len; j++) {
+            long i = base + j;
+            if (inp.getAtIndex(F32, i) > 0) {
+                dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i));
             }
         }
     }
@@ -283,27 +252,23 @@ final class Pointwise {
         o1 = out.segment();
         i1 = a.segment();
         i2 = b.segment();
-        run(residualForwardBody, count);
+        residualForwardBlocks.run(count);
     }
 
-    private void residualForwardRange(int worker, int begin, int end) {
+    private void residualForwardBlock(int worker, long base, int len) {
         MemorySegment out = o1;
         MemorySegment a = i1;
         MemorySegment b = i2;
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            int len = (int) Math.min(BLOCK, n - base);
-            int j = 0;
-            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
-                long off = (base + j) * 4;
-                FloatVector.fromMemorySegment(S, a, off, ORDER)
-                        .add(FloatVector.fromMemorySegment(S, b, off, ORDER))
-                        .intoMemorySegment(out, off, ORDER);
-            }
-            for (; j < len; j++) {
-                long i = base + j;
-                out.setAtIndex(F32, i, a.getAtIndex(F32, i) + b.getAtIndex(F32, i));
-            }
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+            long off = (base + j) * 4;
+            FloatVector.fromMemorySegment(S, a, off, ORDER)
+                    .add(FloatVector.fromMemorySegment(S, b, off, ORDER))
+                    .intoMemorySegment(out, off, ORDER);
+        }
+        for (; j < len; j++) {
+            long i = base + j;
+            out.setAtIndex(F32, i, a.getAtIndex(F32, i) + b.getAtIndex(F32, i));
         }
     }
 
@@ -315,19 +280,15 @@ final class Pointwise {
         o1 = da == null ? null : da.segment();
         o2 = db == null ? null : db.segment();
         i1 = dout.segment();
-        run(residualBackwardBody, count);
+        residualBackwardBlocks.run(count);
     }
 
-    private void residualBackwardRange(int worker, int begin, int end) {
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            int len = (int) Math.min(BLOCK, n - base);
-            if (o1 != null) {
-                accumulate(o1, i1, base, len);
-            }
-            if (o2 != null) {
-                accumulate(o2, i1, base, len);
-            }
+    private void residualBackwardBlock(int worker, long base, int len) {
+        if (o1 != null) {
+            accumulate(o1, i1, base, len);
+        }
+        if (o2 != null) {
+            accumulate(o2, i1, base, len);
         }
     }
 
@@ -356,51 +317,47 @@ final class Pointwise {
         value = DropoutRng.keepScale(p);
         key = DropoutRng.key(seed);
         threshold = DropoutRng.threshold(p);
-        run(dropoutForwardBody, count);
+        dropoutForwardBlocks.run(count);
     }
 
     // the counter hash of DropoutRng.bits on 64-bit lanes: lane j holds key + (i + j)·γ, so the mask is the scalar
     // function's bit for bit; a lane count of 64-bit words maps to a float species of the same lane count
-    private void dropoutForwardRange(int worker, int begin, int end) {
+    private void dropoutForwardBlock(int worker, long base, int len) {
         MemorySegment out = o1;
         MemorySegment mask = o2;
         MemorySegment inp = i1;
         float scale = value;
         long k = key;
         int thr = threshold;
+        if (thr == 0) {
+            // p = 0 drops nothing (no k < 0): mask 1, out = inp, without hashing
+            MemorySegment.copy(inp, base * 4, out, base * 4, len * 4L);
+            fillBlock(mask, 1f, base, len);
+            return;
+        }
         FloatVector keep = FloatVector.broadcast(HALF, scale);
         LongVector step = LongVector.broadcast(WORDS, WORDS.length() * DropoutRng.GAMMA);
-        LongVector lanes = LongVector.zero(WORDS).addIndex(1).mul(DropoutRng.GAMMA);
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            int len = (int) Math.min(BLOCK, n - base);
-            if (thr == 0) {
-                // p = 0 drops nothing (no k < 0): mask 1, out = inp, without hashing
-                MemorySegment.copy(inp, base * 4, out, base * 4, len * 4L);
-                fillBlock(mask, 1f, base, len);
-                continue;
-            }
-            LongVector counter = lanes.add(k + base * DropoutRng.GAMMA);
-            int j = 0;
-            for (int bound = WORDS.loopBound(len); j < bound; j += WORDS.length()) {
-                long off = (base + j) * 4;
-                LongVector z = counter;
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(DropoutRng.MIX1);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(DropoutRng.MIX2);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-                VectorMask<Float> drop = z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.LT, thr)
-                        .cast(HALF);
-                FloatVector m = keep.blend(0f, drop);
-                m.intoMemorySegment(mask, off, ORDER);
-                FloatVector.fromMemorySegment(HALF, inp, off, ORDER).mul(m).intoMemorySegment(out, off, ORDER);
-                counter = counter.add(step);
-            }
-            for (; j < len; j++) {
-                long i = base + j;
-                float m = DropoutRng.bits(k, i) < thr ? 0f : scale;
-                mask.setAtIndex(F32, i, m);
-                out.setAtIndex(F32, i, inp.getAtIndex(F32, i) * m);
-            }
+        LongVector counter = LongVector.zero(WORDS).addIndex(1).mul(DropoutRng.GAMMA)
+                .add(k + base * DropoutRng.GAMMA);
+        int j = 0;
+        for (int bound = WORDS.loopBound(len); j < bound; j += WORDS.length()) {
+            long off = (base + j) * 4;
+            LongVector z = counter;
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(DropoutRng.MIX1);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(DropoutRng.MIX2);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+            VectorMask<Float> drop = z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.LT, thr)
+                    .cast(HALF);
+            FloatVector m = keep.blend(0f, drop);
+            m.intoMemorySegment(mask, off, ORDER);
+            FloatVector.fromMemorySegment(HALF, inp, off, ORDER).mul(m).intoMemorySegment(out, off, ORDER);
+            counter = counter.add(step);
+        }
+        for (; j < len; j++) {
+            long i = base + j;
+            float m = DropoutRng.bits(k, i) < thr ? 0f : scale;
+            mask.setAtIndex(F32, i, m);
+            out.setAtIndex(F32, i, inp.getAtIndex(F32, i) * m);
         }
     }
 
@@ -409,27 +366,23 @@ final class Pointwise {
         o1 = dinp.segment();
         i1 = dout.segment();
         i2 = mask.segment();
-        run(dropoutBackwardBody, count);
+        dropoutBackwardBlocks.run(count);
     }
 
-    private void dropoutBackwardRange(int worker, int begin, int end) {
+    private void dropoutBackwardBlock(int worker, long base, int len) {
         MemorySegment dinp = o1;
         MemorySegment dout = i1;
         MemorySegment mask = i2;
-        for (int blk = begin; blk < end; blk++) {
-            long base = (long) blk * BLOCK;
-            int len = (int) Math.min(BLOCK, n - base);
-            int j = 0;
-            for (int bound = S.loopBound(len); j < bound; j += S.length()) {
-                long off = (base + j) * 4;
-                FloatVector g = FloatVector.fromMemorySegment(S, dout, off, ORDER);
-                FloatVector m = FloatVector.fromMemorySegment(S, mask, off, ORDER);
-                g.fma(m, FloatVector.fromMemorySegment(S, dinp, off, ORDER)).intoMemorySegment(dinp, off, ORDER);
-            }
-            for (; j < len; j++) {
-                long i = base + j;
-                dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i) * mask.getAtIndex(F32, i));
-            }
+        int j = 0;
+        for (int bound = S.loopBound(len); j < bound; j += S.length()) {
+            long off = (base + j) * 4;
+            FloatVector g = FloatVector.fromMemorySegment(S, dout, off, ORDER);
+            FloatVector m = FloatVector.fromMemorySegment(S, mask, off, ORDER);
+            g.fma(m, FloatVector.fromMemorySegment(S, dinp, off, ORDER)).intoMemorySegment(dinp, off, ORDER);
+        }
+        for (; j < len; j++) {
+            long i = base + j;
+            dinp.setAtIndex(F32, i, dinp.getAtIndex(F32, i) + dout.getAtIndex(F32, i) * mask.getAtIndex(F32, i));
         }
     }
 }
