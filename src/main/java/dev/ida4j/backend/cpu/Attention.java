@@ -23,6 +23,7 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class Attention {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** Multiply-adds a thread should get at least before waking another is worth it. */
     private static final int MIN_WORK = 1 << 16;
 
@@ -123,6 +124,34 @@ final class Attention {
         }
     }
 
+    /** Σ_d q[d]·k[at + d] over one head's HS floats of a key row. */
+    private static float dot(float[] q, MemorySegment k, long at, int hs) {
+        FloatVector acc = FloatVector.zero(S);
+        int d = 0;
+        for (; d <= hs - L; d += L) {
+            acc = FloatVector.fromMemorySegment(S, k, at + (long) d * Float.BYTES, NATIVE)
+                    .fma(FloatVector.fromArray(S, q, d), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; d < hs; d++) {
+            sum += q[d] * k.get(F32, at + (long) d * Float.BYTES);
+        }
+        return sum;
+    }
+
+    /** o[d] += w·v[at + d] over one head's HS floats of a value row. */
+    private static void addScaled(float[] o, float w, MemorySegment v, long at, int hs) {
+        FloatVector vw = FloatVector.broadcast(S, w);
+        int d = 0;
+        for (; d <= hs - L; d += L) {
+            FloatVector.fromMemorySegment(S, v, at + (long) d * Float.BYTES, NATIVE)
+                    .fma(vw, FloatVector.fromArray(S, o, d)).intoArray(o, d);
+        }
+        for (; d < hs; d++) {
+            o[d] += w * v.get(F32, at + (long) d * Float.BYTES);
+        }
+    }
+
     /** The largest seen[i] over the tile of four rows starting at i0 (rows past tq do not count). */
     private static int tileSeen(int[] seen, int i0, int tq) {
         int max = 0;
@@ -160,6 +189,10 @@ final class Attention {
         }
 
         private void head(AttentionScratch s, int bi, int h) {
+            if (tq == 1) {
+                decode(s, bi, h);
+                return;
+            }
             int c = nh * hs;
             int hsp = roundUp(hs);
             int tkp = roundUp(tk);
@@ -189,6 +222,39 @@ final class Attention {
                         hsp, hsp);
             }
             AttentionScratch.storeRows(s.out, out, qAt, stride, tq, hs, false);
+        }
+
+        /**
+         * One query (a step of incremental decoding): scores and output read the key and value rows where they
+         * are, and keys the mask drops (in a decoding cache, every slot after the current one) are skipped, not
+         * copied and multiplied by zero.
+         */
+        private void decode(AttentionScratch s, int bi, int h) {
+            int c = nh * hs;
+            int hsp = roundUp(hs);
+            long stride = (long) c * Float.BYTES;
+            long qAt = ((long) bi * c + (long) h * hs) * Float.BYTES;
+            long kAt = ((long) bi * tk * c + (long) h * hs) * Float.BYTES;
+            AttentionScratch.loadRow(q, qAt, hs, s.q, 0);
+            float[] p = s.p;
+            int jEnd = visible(0);
+            for (int j = 0; j < jEnd; j++) {
+                boolean kept = keyMask == null || keyMask.getAtIndex(F32, (long) bi * tk + j) != 0;
+                s.keyBias[j] = kept ? 0 : Float.NEGATIVE_INFINITY;
+                p[j] = kept ? dot(s.q, k, kAt + j * stride, hs) : 0f;
+            }
+            int seen = softmax(s, 0, jEnd, (float) (1 / Math.sqrt(hs)));
+            long attAt = ((long) bi * nh + h) * tk * Float.BYTES;
+            AttentionScratch.storeRow(p, 0, att, attAt, tk, false);
+            // out = Σ_j p_j·v_j over the keys with a non-zero probability
+            float[] o = s.out;
+            Arrays.fill(o, 0, hsp, 0f);
+            for (int j = 0; j < seen; j++) {
+                if (p[j] != 0) {
+                    addScaled(o, p[j], v, kAt + j * stride, hs);
+                }
+            }
+            AttentionScratch.storeRow(o, 0, out, qAt, hs, false);
         }
 
         /**
@@ -307,7 +373,7 @@ final class Attention {
             for (int j = 0; j < n; j += L) {
                 vdot = FloatVector.fromArray(S, p, row + j).fma(FloatVector.fromArray(S, ds, row + j), vdot);
             }
-            vdot.intoMemorySegment(s.lanes, 0, ByteOrder.nativeOrder());
+            vdot.intoMemorySegment(s.lanes, 0, NATIVE);
             FloatVector dot = FloatVector.broadcast(S, AttentionSoftmax.sumLanes(s.lanes, 0));
             FloatVector vscale = FloatVector.broadcast(S, scale);
             for (int j = 0; j < n; j += L) {

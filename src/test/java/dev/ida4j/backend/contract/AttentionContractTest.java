@@ -189,12 +189,49 @@ class AttentionContractTest {
     }
 
     @ParameterizedTest
+    @MethodSource("backends")
+    void shouldGiveZerosToASingleQueryWhoseKeysAreAllMasked(Backend backend) {
+        // B 2, Tq 1, Tk 5, NH 2, HS 3 (a decoding step): batch 0 keeps keys 0-1, batch 1 keeps none
+        int b = 2;
+        int tk = 5;
+        int c = 6;
+        try (TensorArena arena = backend.arena("att")) {
+            SplittableRandom r = new SplittableRandom(5);
+            Tensor q = Rand.uniform(arena.allocate("q", DType.F32, b, 1, c), r, -1, 1);
+            Tensor k = Rand.uniform(arena.allocate("k", DType.F32, b, tk, c), r, -1, 1);
+            Tensor v = Rand.uniform(arena.allocate("v", DType.F32, b, tk, c), r, -1, 1);
+            Tensor mask = arena.allocate("mask", DType.F32, b, tk).copyFrom(new float[] {1, 1, 0, 0, 0, 0, 0, 0, 0, 0});
+            Tensor att = Rand.uniform(arena.allocate("att", DType.F32, b, 2, 1, tk), r, -1, 1);
+            Tensor out = Rand.uniform(arena.allocate("out", DType.F32, b, 1, c), r, -1, 1);
+            backend.attentionForward(out, att, q, k, v, mask, b, 1, tk, 2, 3, false);
+            float[] a = att.toFloatArray();
+            float[] o = out.toFloatArray();
+            for (int h = 0; h < 2; h++) {
+                int row = h * tk;
+                assertThat(a[row] + a[row + 1]).as("batch 0, head %d: the kept keys' probabilities", h)
+                        .isCloseTo(1f, within(1e-6f));
+                assertThat(Arrays.copyOfRange(a, row + 2, row + tk)).as("batch 0, head %d: masked keys", h)
+                        .containsOnly(0f);
+                for (int d = 0; d < 3; d++) {
+                    int at = h * 3 + d;
+                    float want = a[row] * v.get(at) + a[row + 1] * v.get(c + at);
+                    assertThat(o[at]).as("batch 0 output %d", at).isCloseTo(want, within(1e-6f));
+                }
+            }
+            assertThat(Arrays.copyOfRange(a, 2 * tk, 4 * tk)).as("batch 1 attention").containsOnly(0f);
+            assertThat(Arrays.copyOfRange(o, c, 2 * c)).as("batch 1 output").containsOnly(0f);
+        }
+    }
+
+    @ParameterizedTest
     @MethodSource("fastBackends")
     void shouldMatchTheReferenceOnOddShapes(Backend backend) {
         // B, Tq, Tk, NH, HS, causal (1), key mask (1)
         int[][] shapes = {
                 {1, 1, 1, 1, 1, 0, 0}, {2, 7, 7, 3, 5, 1, 0}, {3, 5, 37, 2, 17, 0, 1}, {2, 13, 29, 3, 19, 1, 1},
-                {1, 17, 5, 2, 3, 1, 0}, {2, 33, 33, 4, 16, 1, 0}, {2, 20, 70, 2, 33, 0, 1}, {2, 64, 64, 4, 64, 1, 0}};
+                {1, 17, 5, 2, 3, 1, 0}, {2, 33, 33, 4, 16, 1, 0}, {2, 20, 70, 2, 33, 0, 1}, {2, 64, 64, 4, 64, 1, 0},
+                // one query, as in incremental decoding against a masked cache
+                {3, 1, 37, 2, 17, 0, 1}, {4, 1, 70, 4, 32, 0, 1}, {2, 1, 9, 3, 5, 1, 0}, {2, 1, 40, 1, 64, 0, 1}};
         for (int[] s : shapes) {
             parity(backend, s[0], s[1], s[2], s[3], s[4], s[5] == 1, s[6] == 1);
         }
