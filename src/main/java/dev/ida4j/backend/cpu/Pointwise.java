@@ -256,20 +256,7 @@ final class Pointwise {
     }
 
     private void residualForwardBlock(int worker, long base, int len) {
-        MemorySegment out = o1;
-        MemorySegment a = i1;
-        MemorySegment b = i2;
-        int j = 0;
-        for (int bound = S.loopBound(len); j < bound; j += S.length()) {
-            long off = (base + j) * 4;
-            FloatVector.fromMemorySegment(S, a, off, ORDER)
-                    .add(FloatVector.fromMemorySegment(S, b, off, ORDER))
-                    .intoMemorySegment(out, off, ORDER);
-        }
-        for (; j < len; j++) {
-            long i = base + j;
-            out.setAtIndex(F32, i, a.getAtIndex(F32, i) + b.getAtIndex(F32, i));
-        }
+        add(o1, i1, i2, base, len);
     }
 
     // da(n) += dout; db(n) += dout (either may be null)
@@ -285,25 +272,25 @@ final class Pointwise {
 
     private void residualBackwardBlock(int worker, long base, int len) {
         if (o1 != null) {
-            accumulate(o1, i1, base, len);
+            add(o1, o1, i1, base, len);
         }
         if (o2 != null) {
-            accumulate(o2, i1, base, len);
+            add(o2, o2, i1, base, len);
         }
     }
 
-    // d[base, base + len) += g
-    private static void accumulate(MemorySegment d, MemorySegment g, long base, int len) {
+    // out[base, base + len) = a + b (out may be a: accumulation)
+    private static void add(MemorySegment out, MemorySegment a, MemorySegment b, long base, int len) {
         int j = 0;
         for (int bound = S.loopBound(len); j < bound; j += S.length()) {
             long off = (base + j) * 4;
-            FloatVector.fromMemorySegment(S, d, off, ORDER)
-                    .add(FloatVector.fromMemorySegment(S, g, off, ORDER))
-                    .intoMemorySegment(d, off, ORDER);
+            FloatVector.fromMemorySegment(S, a, off, ORDER)
+                    .add(FloatVector.fromMemorySegment(S, b, off, ORDER))
+                    .intoMemorySegment(out, off, ORDER);
         }
         for (; j < len; j++) {
             long i = base + j;
-            d.setAtIndex(F32, i, d.getAtIndex(F32, i) + g.getAtIndex(F32, i));
+            out.setAtIndex(F32, i, a.getAtIndex(F32, i) + b.getAtIndex(F32, i));
         }
     }
 
