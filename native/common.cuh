@@ -24,39 +24,29 @@ __device__ inline float warp_max(float x) {
   return x;
 }
 
-// Sum over a 1-D block whose size is a multiple of 32; every thread gets the result. scratch: 32 floats of shared
-// memory. The leading barrier lets a block call this several times in a row with the same scratch.
-__device__ inline float block_sum(float x, float* scratch) {
+// Reduction over a 1-D block whose size is a multiple of 32, by a warp reduction (warp_sum, warp_max) and its
+// identity; every thread gets the result. scratch: 32 elements of shared memory. The leading barrier lets a block
+// call this several times in a row with the same scratch.
+template <typename T, T (*Warp)(T)>
+__device__ inline T block_reduce(T x, T identity, T* scratch) {
   int lane = threadIdx.x & 31;
   int warp = threadIdx.x >> 5;
   int warps = blockDim.x >> 5;
-  x = warp_sum(x);
+  x = Warp(x);
   __syncthreads();
   if (lane == 0) scratch[warp] = x;
   __syncthreads();
-  return warp_sum(lane < warps ? scratch[lane] : 0.0f);
+  return Warp(lane < warps ? scratch[lane] : identity);
 }
 
+__device__ inline float block_sum(float x, float* scratch) { return block_reduce<float, warp_sum>(x, 0.0f, scratch); }
+
 __device__ inline float block_max(float x, float* scratch) {
-  int lane = threadIdx.x & 31;
-  int warp = threadIdx.x >> 5;
-  int warps = blockDim.x >> 5;
-  x = warp_max(x);
-  __syncthreads();
-  if (lane == 0) scratch[warp] = x;
-  __syncthreads();
-  return warp_max(lane < warps ? scratch[lane] : -INFINITY);
+  return block_reduce<float, warp_max>(x, -INFINITY, scratch);
 }
 
 __device__ inline double block_sum(double x, double* scratch) {
-  int lane = threadIdx.x & 31;
-  int warp = threadIdx.x >> 5;
-  int warps = blockDim.x >> 5;
-  x = warp_sum(x);
-  __syncthreads();
-  if (lane == 0) scratch[warp] = x;
-  __syncthreads();
-  return warp_sum(lane < warps ? scratch[lane] : 0.0);
+  return block_reduce<double, warp_sum>(x, 0.0, scratch);
 }
 
 // Sum over the 32 row lanes (threadIdx.y) of a (32, 32) column block, in a fixed order (deterministic); the result
