@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -124,31 +125,75 @@ final class Attention {
         }
     }
 
-    /** Σ_d q[d]·k[at + d] over one head's HS floats of a key row. */
-    private static float dot(float[] q, MemorySegment k, long at, int hs) {
-        FloatVector acc = FloatVector.zero(S);
-        int d = 0;
-        for (; d <= hs - L; d += L) {
-            acc = FloatVector.fromMemorySegment(S, k, at + (long) d * Float.BYTES, NATIVE)
-                    .fma(FloatVector.fromArray(S, q, d), acc);
+    /**
+     * p[j] = q·k_j for the key rows j < n, k_j at byte {@code at + j·stride} (one head's HS floats), and zeros up to
+     * the next multiple of L. Each key's products are first left as a vector of partial sums in {@code parts} (L
+     * floats a key, for keys up to TKP); then 16 keys at a time are summed across lanes together by
+     * {@link Lanes#sums16} (without 16 lanes, one key at a time by {@link Lanes#sum}: the same additions).
+     */
+    private static void scores(float[] q, MemorySegment k, long at, long stride, int hs, float[] parts, float[] p,
+                               int n) {
+        for (int j = 0; j < n; j++) {
+            long a = at + j * stride;
+            FloatVector acc = FloatVector.zero(S);
+            int d = 0;
+            for (; d <= hs - L; d += L) {
+                acc = FloatVector.fromMemorySegment(S, k, a + (long) d * Float.BYTES, NATIVE)
+                        .fma(FloatVector.fromArray(S, q, d), acc);
+            }
+            if (d < hs) {
+                // q is zero-padded to whole vectors; k's tail is masked off
+                acc = FloatVector.fromMemorySegment(S, k, a + (long) d * Float.BYTES, NATIVE, S.indexInRange(d, hs))
+                        .fma(FloatVector.fromArray(S, q, d), acc);
+            }
+            acc.intoArray(parts, j * L);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; d < hs; d++) {
-            sum += q[d] * k.get(F32, at + (long) d * Float.BYTES);
+        int np = roundUp(n);
+        Arrays.fill(parts, n * L, np * L, 0f);
+        if (Lanes.T16) {
+            for (int j = 0; j < np; j += 16) {
+                Lanes.sums16(parts, j * L, p, j);
+            }
+        } else {
+            for (int j = 0; j < np; j++) {
+                p[j] = Lanes.sum(FloatVector.fromArray(S, parts, j * L));
+            }
         }
-        return sum;
     }
 
-    /** o[d] += w·v[at + d] over one head's HS floats of a value row. */
-    private static void addScaled(float[] o, float w, MemorySegment v, long at, int hs) {
-        FloatVector vw = FloatVector.broadcast(S, w);
+    /**
+     * o[0, HSP) = Σ_{j < n, p[j] ≠ 0} p[j]·v_j, v_j at byte {@code at + j·stride}: two vectors of the head at a
+     * time, each summed in a register over all the keys (a zero weight skips its row, whatever it holds).
+     */
+    private static void weightedSum(float[] o, float[] p, MemorySegment v, long at, long stride, int hs, int n) {
         int d = 0;
-        for (; d <= hs - L; d += L) {
-            FloatVector.fromMemorySegment(S, v, at + (long) d * Float.BYTES, NATIVE)
-                    .fma(vw, FloatVector.fromArray(S, o, d)).intoArray(o, d);
+        for (; d <= hs - 2 * L; d += 2 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            long r = at + (long) d * Float.BYTES;
+            for (int j = 0; j < n; j++, r += stride) {
+                float w = p[j];
+                if (w != 0) {
+                    FloatVector vw = FloatVector.broadcast(S, w);
+                    a0 = FloatVector.fromMemorySegment(S, v, r, NATIVE).fma(vw, a0);
+                    a1 = FloatVector.fromMemorySegment(S, v, r + (long) L * Float.BYTES, NATIVE).fma(vw, a1);
+                }
+            }
+            a0.intoArray(o, d);
+            a1.intoArray(o, d + L);
         }
-        for (; d < hs; d++) {
-            o[d] += w * v.get(F32, at + (long) d * Float.BYTES);
+        for (; d < hs; d += L) {
+            // the last one or two vectors, masked past HS (zeros there, as o's padding must be)
+            VectorMask<Float> m = S.indexInRange(d, hs);
+            FloatVector a = FloatVector.zero(S);
+            long r = at + (long) d * Float.BYTES;
+            for (int j = 0; j < n; j++, r += stride) {
+                float w = p[j];
+                if (w != 0) {
+                    a = FloatVector.fromMemorySegment(S, v, r, NATIVE, m).fma(FloatVector.broadcast(S, w), a);
+                }
+            }
+            a.intoArray(o, d);
         }
     }
 
@@ -231,29 +276,25 @@ final class Attention {
          */
         private void decode(AttentionScratch s, int bi, int h) {
             int c = nh * hs;
-            int hsp = roundUp(hs);
             long stride = (long) c * Float.BYTES;
             long qAt = ((long) bi * c + (long) h * hs) * Float.BYTES;
             long kAt = ((long) bi * tk * c + (long) h * hs) * Float.BYTES;
             AttentionScratch.loadRow(q, qAt, hs, s.q, 0);
             float[] p = s.p;
             int jEnd = visible(0);
+            scores(s.q, k, kAt, stride, hs, s.parts, p, jEnd);
             for (int j = 0; j < jEnd; j++) {
                 boolean kept = keyMask == null || keyMask.getAtIndex(F32, (long) bi * tk + j) != 0;
                 s.keyBias[j] = kept ? 0 : Float.NEGATIVE_INFINITY;
-                p[j] = kept ? dot(s.q, k, kAt + j * stride, hs) : 0f;
+                if (!kept) {
+                    p[j] = 0f;
+                }
             }
             int seen = softmax(s, 0, jEnd, (float) (1 / Math.sqrt(hs)));
             long attAt = ((long) bi * nh + h) * tk * Float.BYTES;
             AttentionScratch.storeRow(p, 0, att, attAt, tk, false);
-            // out = Σ_j p_j·v_j over the keys with a non-zero probability
             float[] o = s.out;
-            Arrays.fill(o, 0, hsp, 0f);
-            for (int j = 0; j < seen; j++) {
-                if (p[j] != 0) {
-                    addScaled(o, p[j], v, kAt + j * stride, hs);
-                }
-            }
+            weightedSum(o, p, v, kAt, stride, hs, seen);
             AttentionScratch.storeRow(o, 0, out, qAt, hs, false);
         }
 

@@ -31,6 +31,7 @@ final class AttentionScratch {
     float[] ds = new float[0];      // (TQR, TKP) probability gradient, then score gradient (backward)
     float[] out = new float[0];     // (max(TQR, TKR), HSP) a product on its way to a tensor
     float[] keyBias = new float[0]; // (TKP) 0 for a kept key, -inf for a dropped one (forward)
+    float[] parts = new float[0];   // (TKP, L) one query's partial dot products with each key (forward, Tq = 1)
     int[] seen = new int[0];        // (TQR) keys [0, seen[i]) may have non-zero probability for query i
     final MemorySegment lanes; // (one vector) for AttentionSoftmax
 
@@ -67,6 +68,9 @@ final class AttentionScratch {
             ds = grow(ds, tqr * tkp);
         } else {
             keyBias = grow(keyBias, tkp);
+            if (tq == 1) {
+                parts = grow(parts, tkp * L);
+            }
         }
     }
 

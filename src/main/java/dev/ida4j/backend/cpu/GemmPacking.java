@@ -11,6 +11,14 @@ import static dev.ida4j.backend.cpu.GemmKernel.NV;
 import static dev.ida4j.backend.cpu.GemmKernel.ORDER;
 import static dev.ida4j.backend.cpu.GemmKernel.S;
 import static dev.ida4j.backend.cpu.GemmKernel.VB;
+import static dev.ida4j.backend.cpu.Lanes.HI1;
+import static dev.ida4j.backend.cpu.Lanes.HI2;
+import static dev.ida4j.backend.cpu.Lanes.HI4;
+import static dev.ida4j.backend.cpu.Lanes.HI8;
+import static dev.ida4j.backend.cpu.Lanes.LO1;
+import static dev.ida4j.backend.cpu.Lanes.LO2;
+import static dev.ida4j.backend.cpu.Lanes.LO4;
+import static dev.ida4j.backend.cpu.Lanes.LO8;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -25,16 +33,7 @@ import jdk.incubator.vector.VectorMask;
 final class GemmPacking {
     private static final long A_PANEL = 4L * MR * KC;
     /** Whether the 16x16 register transpose applies (512-bit vectors). */
-    private static final boolean T16 = L == 16;
-    // Butterfly index vectors for stage b: indices < 16 pick from the first vector, 16 + l from lane l of the second.
-    private static final FloatVector LO8 = butterfly(8, false);
-    private static final FloatVector HI8 = butterfly(8, true);
-    private static final FloatVector LO4 = butterfly(4, false);
-    private static final FloatVector HI4 = butterfly(4, true);
-    private static final FloatVector LO2 = butterfly(2, false);
-    private static final FloatVector HI2 = butterfly(2, true);
-    private static final FloatVector LO1 = butterfly(1, false);
-    private static final FloatVector HI1 = butterfly(1, true);
+    private static final boolean T16 = Lanes.T16;
 
     private GemmPacking() {
     }
@@ -294,21 +293,5 @@ final class GemmPacking {
         v13.intoMemorySegment(dst, dstOff + 13 * dstStride, ORDER);
         v14.intoMemorySegment(dst, dstOff + 14 * dstStride, ORDER);
         v15.intoMemorySegment(dst, dstOff + 15 * dstStride, ORDER);
-    }
-
-    /**
-     * Index vector of one butterfly stage of width b over a pair (x, y) of rows i and i + b: the first row keeps
-     * x's lanes l with (l & b) == 0 and takes y[l - b] elsewhere; the second takes x[l + b], keeping y's other lanes.
-     */
-    private static FloatVector butterfly(int b, boolean second) {
-        if (!T16) {
-            return null;
-        }
-        float[] idx = new float[16];
-        for (int l = 0; l < 16; l++) {
-            boolean low = (l & b) == 0;
-            idx[l] = second ? (low ? l + b : 16 + l) : (low ? l : 16 + l - b);
-        }
-        return FloatVector.fromArray(S, idx, 0);
     }
 }
