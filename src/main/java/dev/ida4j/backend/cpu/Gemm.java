@@ -31,6 +31,9 @@ import jdk.incubator.vector.VectorMask;
  * block b, which every thread reaches only after finishing its chunks of block b - 1, the previous user of that
  * buffer. Each thread packs its own A chunks into its own buffer; nothing is packed twice.
  *
+ * <p>A product with a long K and a small C (a weight gradient) runs instead as two half-K products with their own
+ * B blocks, see {@link GemmSplitK}.
+ *
  * <p>All buffers are allocated here, once, sized by the fixed block sizes; a call allocates nothing.
  */
 final class Gemm {
@@ -54,6 +57,7 @@ final class Gemm {
     private final Call[] own;
     private final Product product = new Product();
     private final ColumnSums columnSums = new ColumnSums();
+    private final GemmSplitK splitK;
 
     Gemm(ThreadPool pool, Arena arena) {
         this.pool = pool;
@@ -71,6 +75,7 @@ final class Gemm {
         for (int i = 0; i < packB.length; i++) {
             packB[i] = arena.allocate(4L * B_BLOCK, 64);
         }
+        splitK = new GemmSplitK(this, pool, arena);
     }
 
     // c(M,N) = [c +] op(a)·op(b)
@@ -328,6 +333,10 @@ final class Gemm {
         // c(m,n) = [c +] bias + op(a)·op(b), whole tensors (offset 0, rows contiguous)
         void run(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias, int m, int n, int k,
                  boolean transA, boolean transB, boolean accumulate) {
+            if (GemmSplitK.applies(m, n, k, bias != null)) {
+                splitK.run(c, a, b, m, n, k, transA, transB, accumulate);
+                return;
+            }
             long flops = 2L * m * n * k;
             int want = (int) Math.min(pool.threads(), Math.max(1, flops / PARALLEL_FLOPS));
             // rows in chunks of at most MC, small enough that each thread gets about four (load balance)

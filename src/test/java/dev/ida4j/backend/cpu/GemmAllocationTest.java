@@ -37,12 +37,17 @@ class GemmAllocationTest {
             Tensor dweight = arena.allocate("dweight", DType.F32, oc, c);
             Tensor dbias = arena.allocate("dbias", DType.F32, oc);
             Tensor square = arena.allocate("square", DType.F32, n, n);
+            // a weight gradient over 2048 rows: a split-K product (GemmSplitK)
+            int rows = 2048;
+            Tensor longOut = GemmTest.fill(arena.allocate("longOut", DType.F32, rows, oc), r);
+            Tensor longInp = GemmTest.fill(arena.allocate("longInp", DType.F32, rows, c), r);
             Runnable calls = () -> {
                 for (int i = 0; i < CALLS; i++) {
                     backend.matmul(square, inp, inp, n, n, c, false, true, false);
                     backend.matmul(dweight, out, inp, oc, c, n, true, false, true);
                     backend.linearForward(out, inp, weight, bias, n, c, oc);
                     backend.linearBackward(dinp, dweight, dbias, out, inp, weight, n, c, oc);
+                    backend.matmul(dweight, longOut, longInp, oc, c, rows, true, false, true);
                 }
             };
             long[] workers = workerIds();

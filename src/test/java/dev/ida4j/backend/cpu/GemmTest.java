@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -38,10 +39,21 @@ class GemmTest {
         {200, 61, 300}, {40, 1030, 520}, {300, 100, 80},
     };
 
+    /**
+     * Long K, small C: these run as two half-K products (GemmSplitK), K split at a whole slice (1024), the second
+     * half with a partial slice; with 4 threads the first also splits its rows (past MC).
+     */
+    private static final int[][] SPLIT_K_SHAPES = {{130, 70, 2100}, {40, 300, 2048}};
+
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (int threads = 1; threads <= 3; threads++) {
             for (int[] s : SHAPES) {
+                out.add(Arguments.of(threads, s[0], s[1], s[2]));
+            }
+        }
+        for (int threads = 1; threads <= 4; threads++) {
+            for (int[] s : SPLIT_K_SHAPES) {
                 out.add(Arguments.of(threads, s[0], s[1], s[2]));
             }
         }
@@ -152,20 +164,20 @@ class GemmTest {
         }
     }
 
-    @Test
-    void resultsDoNotDependOnTheThreadCount() {
-        int m = 301;
-        int n = 203;
-        int k = 517;
+    /** The shared loop nest (A·Bᵀ) and a split-K product (Aᵀ·B, as a weight gradient). */
+    @ParameterizedTest(name = "{0}x{1}x{2}, transposed A {3}")
+    @CsvSource({"301, 203, 517, false", "130, 70, 2100, true"})
+    void resultsDoNotDependOnTheThreadCount(int m, int n, int k, boolean transA) {
         try (TensorArena arena = TensorArena.host("threads")) {
             SplittableRandom r = new SplittableRandom(9);
             Tensor a = fill(arena.allocate("a", DType.F32, m, k), r);
             Tensor b = fill(arena.allocate("b", DType.F32, n, k), r);
             float[] first = null;
-            for (int threads = 1; threads <= 3; threads++) {
+            for (int threads = 1; threads <= 4; threads++) {
                 try (CpuBackend backend = new CpuBackend(threads)) {
                     Tensor c = arena.allocate("c" + threads, DType.F32, m, n);
-                    backend.matmul(c, a, b, m, n, k, false, true, false);
+                    // transposed A: a's storage read as (K, M); B: b's storage read as (K, N)
+                    backend.matmul(c, a, b, m, n, k, transA, !transA, false);
                     if (first == null) {
                         first = c.toFloatArray();
                     } else {
