@@ -5,15 +5,11 @@ import static dev.ida4j.backend.cpu.GemmKernel.KC;
 import static dev.ida4j.backend.cpu.GemmKernel.L;
 import static dev.ida4j.backend.cpu.GemmKernel.MR;
 import static dev.ida4j.backend.cpu.GemmKernel.NR;
-import static dev.ida4j.backend.cpu.GemmKernel.ORDER;
-import static dev.ida4j.backend.cpu.GemmKernel.S;
 
 import dev.ida4j.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Packed, cache-blocked SGEMM (the GotoBLAS/BLIS loop nest) and the linear layer built on it.
@@ -56,7 +52,7 @@ final class Gemm {
     /** Per-worker arguments of single-threaded products (matmulOnThread, small calls). */
     private final Call[] own;
     private final Product product = new Product();
-    private final ColumnSums columnSums = new ColumnSums();
+    private final ColumnSums columnSums;
     private final GemmSplitK splitK;
 
     Gemm(ThreadPool pool, Arena arena) {
@@ -76,6 +72,7 @@ final class Gemm {
             packB[i] = arena.allocate(4L * B_BLOCK, 64);
         }
         splitK = new GemmSplitK(this, pool, arena);
+        columnSums = new ColumnSums(pool, arena);
     }
 
     // c(M,N) = [c +] op(a)·op(b)
@@ -385,44 +382,6 @@ final class Gemm {
                     // a thread the OS has descheduled holds everyone up: give it the core
                     Thread.yield();
                 }
-            }
-        }
-    }
-
-    /** dbias(OC) += Σ_rows dout(N,OC), vectorised over columns, parallel over column blocks. */
-    private final class ColumnSums implements ThreadPool.Body {
-        private MemorySegment dbias;
-        private MemorySegment dout;
-        private int n;
-        private int oc;
-
-        void run(MemorySegment dbias, MemorySegment dout, int n, int oc) {
-            this.dbias = dbias;
-            this.dout = dout;
-            this.n = n;
-            this.oc = oc;
-            try {
-                // ~16 columns x 256 rows per thread at least before a second thread pays off
-                pool.forRange((oc + L - 1) / L, Math.max(1, (1 << 12) / n), this);
-            } finally {
-                this.dbias = null;
-                this.dout = null;
-            }
-        }
-
-        @Override
-        public void run(int worker, int begin, int end) {
-            long row = 4L * oc;
-            for (int v = begin; v < end; v++) {
-                int j = v * L;
-                VectorMask<Float> mask = S.indexInRange(j, oc);
-                // summed in fp32 per column: fine for the row counts of a batch (error grows like sqrt(N)·eps)
-                FloatVector acc = FloatVector.zero(S);
-                for (int i = 0; i < n; i++) {
-                    acc = acc.add(FloatVector.fromMemorySegment(S, dout, i * row + 4L * j, ORDER, mask));
-                }
-                acc.add(FloatVector.fromMemorySegment(S, dbias, 4L * j, ORDER, mask))
-                        .intoMemorySegment(dbias, 4L * j, ORDER, mask);
             }
         }
     }

@@ -100,11 +100,10 @@ class GemmTest {
         }
     }
 
-    @Test
-    void linearForwardAddsBiasAndBackwardAccumulatesAllThreeGradients() {
-        int n = 37;
-        int c = 19;
-        int oc = 45;
+    /** oc 600: three blocks of the bias gradient's column sums (256, 256, 88: a masked tail), two threads. */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({"37, 19, 45", "41, 23, 600"})
+    void linearForwardAddsBiasAndBackwardAccumulatesAllThreeGradients(int n, int c, int oc) {
         try (CpuBackend backend = new CpuBackend(2); TensorArena arena = TensorArena.host("linear")) {
             SplittableRandom r = new SplittableRandom(5);
             Tensor inp = fill(arena.allocate("inp", DType.F32, n, c), r);
