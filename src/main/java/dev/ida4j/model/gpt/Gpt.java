@@ -256,8 +256,8 @@ public final class Gpt implements AutoCloseable {
         Tensor dlogits = dacts.get("dlogits");
         backend.fill(dlogits, 0f);
         backend.crossEntropyBackward(dlogits, dacts.get("dlosses"), acts.get("probs"), targets, null, n, cfg.vocab());
-        backend.fill(dln, 0f);
-        backend.linearBackward(dln, grads.get("wte"), null, dlogits, acts.get("lnf"), params.get("wte"),
+        inputGradient(dln, dlogits, params.get("wte"), n, c, cfg.vocab());
+        backend.linearBackward(null, grads.get("wte"), null, dlogits, acts.get("lnf"), params.get("wte"),
                 n, c, cfg.vocab());
         backend.fill(dres, 0f);
         backend.layerNormBackward(dres, grads.get("lnf.weight"), grads.get("lnf.bias"), dln,
@@ -285,22 +285,30 @@ public final class Gpt implements AutoCloseable {
         Tensor dqkv = dacts.get("dqkv");
         Tensor dgelu = dacts.get("dgelu");
         Tensor dfc = dacts.get("dfc");
-        backend.fill(dgelu, 0f);
-        backend.linearBackward(dgelu, y.dmlpw, y.dmlpb, dres, y.gelu, y.mlpw, n, 4 * c, c);
+        inputGradient(dgelu, dres, y.mlpw, n, 4 * c, c);
+        backend.linearBackward(null, y.dmlpw, y.dmlpb, dres, y.gelu, y.mlpw, n, 4 * c, c);
         backend.fill(dfc, 0f);
         backend.activationBackward(dfc, dgelu, y.fc, Activation.GELU, (long) n * 4 * c);
-        backend.fill(dln, 0f);
-        backend.linearBackward(dln, y.dfcw, y.dfcb, dfc, y.ln2, y.fcw, n, c, 4 * c);
+        inputGradient(dln, dfc, y.fcw, n, c, 4 * c);
+        backend.linearBackward(null, y.dfcw, y.dfcb, dfc, y.ln2, y.fcw, n, c, 4 * c);
         backend.layerNormBackward(dres, y.dln2w, y.dln2b, dln, y.res2, y.ln2w, y.ln2Mean, y.ln2Rstd, n, c);
-        backend.fill(datty, 0f);
-        backend.linearBackward(datty, y.dprojw, y.dprojb, dres, y.atty, y.projw, n, c, c);
+        inputGradient(datty, dres, y.projw, n, c, c);
+        backend.linearBackward(null, y.dprojw, y.dprojb, dres, y.atty, y.projw, n, c, c);
         backend.fill(dqkv, 0f);
         backend.attentionBackward(dq, dk, dv, datty, y.q, y.k, y.v, y.att, b, t, t, nh, c / nh);
-        backend.fill(dln, 0f);
-        backend.linearBackward(dln, y.dwq, y.dbq, dq, y.ln1, y.wq, n, c, c);
+        inputGradient(dln, dq, y.wq, n, c, c);
+        backend.linearBackward(null, y.dwq, y.dbq, dq, y.ln1, y.wq, n, c, c);
         backend.linearBackward(dln, y.dwk, y.dbk, dk, y.ln1, y.wk, n, c, c);
         backend.linearBackward(dln, y.dwv, y.dbv, dv, y.ln1, y.wv, n, c, c);
         backend.layerNormBackward(dres, y.dln1w, y.dln1b, dln, y.inp, y.ln1w, y.ln1Mean, y.ln1Rstd, n, c);
+    }
+
+    /**
+     * dinp(N,C) = dout(N,OC)·weight(OC,C), overwriting: the first gradient a scratch buffer receives in a step, so it
+     * needs no zeroing fill first and the product reads nothing of the old contents.
+     */
+    private void inputGradient(Tensor dinp, Tensor dout, Tensor weight, int n, int c, int oc) {
+        backend.matmul(dinp, dout, weight, n, c, oc, false, false, false);
     }
 
     public GptConfig config() {
