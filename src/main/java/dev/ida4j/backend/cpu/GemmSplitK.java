@@ -1,5 +1,6 @@
 package dev.ida4j.backend.cpu;
 
+import static dev.ida4j.backend.cpu.GemmKernel.F32;
 import static dev.ida4j.backend.cpu.GemmKernel.KC;
 import static dev.ida4j.backend.cpu.GemmKernel.L;
 import static dev.ida4j.backend.cpu.GemmKernel.MR;
@@ -36,7 +37,7 @@ final class GemmSplitK implements ThreadPool.Body {
     private final Gemm gemm;
     private final ThreadPool pool;
     private final MemorySegment partial;
-    private final AddPartial addPartial = new AddPartial();
+    private final Blocks addPartial;
     private MemorySegment c;
     private MemorySegment a;
     private MemorySegment b;
@@ -56,6 +57,7 @@ final class GemmSplitK implements ThreadPool.Body {
         this.gemm = gemm;
         this.pool = pool;
         this.partial = arena.allocate(4 * MAX_C, 64);
+        this.addPartial = new Blocks(pool, this::addPartialBlock);
     }
 
     /** Whether c(M,N) = op(a)·op(b) with this shape splits (a bias is added by the unsplit loop nest only). */
@@ -81,8 +83,7 @@ final class GemmSplitK implements ThreadPool.Body {
         this.rowsPerRange = ((m + ranges - 1) / ranges + MR - 1) / MR * MR;
         try {
             pool.forRange(2 * ranges, this);
-            // about 16 rows of 256 per thread before a second one is woken
-            pool.forRange(m, Math.max(1, (1 << 12) / n), addPartial);
+            addPartial.run((long) m * n);
         } finally {
             this.c = null;
             this.a = null;
@@ -111,23 +112,18 @@ final class GemmSplitK implements ThreadPool.Body {
         }
     }
 
-    /** c += partial over rows [begin, end), both (M,N) with contiguous rows. */
-    private final class AddPartial implements ThreadPool.Body {
-        @Override
-        public void run(int worker, int begin, int end) {
-            int from = begin * n;
-            int to = end * n;
-            int i = from;
-            for (; i <= to - L; i += L) {
-                long at = 4L * i;
-                FloatVector.fromMemorySegment(S, c, at, ORDER)
-                        .add(FloatVector.fromMemorySegment(S, partial, at, ORDER))
-                        .intoMemorySegment(c, at, ORDER);
-            }
-            for (; i < to; i++) {
-                long at = 4L * i;
-                c.set(GemmKernel.F32, at, c.get(GemmKernel.F32, at) + partial.get(GemmKernel.F32, at));
-            }
+    /** c[base, base + len) += partial[base, base + len): both (M,N) with contiguous rows, so flat. */
+    private void addPartialBlock(int worker, long base, int len) {
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            long at = 4 * (base + i);
+            FloatVector.fromMemorySegment(S, c, at, ORDER)
+                    .add(FloatVector.fromMemorySegment(S, partial, at, ORDER))
+                    .intoMemorySegment(c, at, ORDER);
+        }
+        for (; i < len; i++) {
+            long at = 4 * (base + i);
+            c.set(F32, at, c.get(F32, at) + partial.get(F32, at));
         }
     }
 }
