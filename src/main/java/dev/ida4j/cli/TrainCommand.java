@@ -88,8 +88,9 @@ final class TrainCommand implements Runnable {
             + " RUN/tensorboard (tensorboard --logdir RUN)")
     boolean tensorboard;
     @Option(names = "--generation-workers", paramLabel = "N", description = "generate on N threads with a backend"
-            + " each, beside training (faster with cores to spare; not deterministic; default 0: in the training"
-            + " thread, deterministic)")
+            + " each, beside training (faster with cores to spare; not deterministic). Default: 2 for a run bounded by"
+            + " --minutes on a CPU with 2+ cores (amplification and noasker), else 0: in the training thread,"
+            + " deterministic")
     Integer generationWorkers;
 
     @Option(names = "--transcripts", arity = "1..*", paramLabel = "FILE",
@@ -106,9 +107,11 @@ final class TrainCommand implements Runnable {
         boolean resuming = resume != null;
         Plan p = resuming ? resumed() : fresh();
         LoopConfig cfg = p.cfg();
-        System.out.printf(Locale.ROOT, "train: %s, %s, size %d (curriculum from %d), %s on %s, run directory %s%n",
+        System.out.printf(Locale.ROOT, "train: %s, %s, size %d (curriculum from %d), %s on %s%s, run directory %s%n",
                 cfg.taskName(), cfg.mode().label(), cfg.size(), cfg.startSize(),
-                cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", p.device(), p.dir());
+                cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", p.device(),
+                cfg.generationWorkers() > 0 ? " with " + cfg.generationWorkers() + " generation workers" : "",
+                p.dir());
         boolean bySteps = cfg.steps() > 0;
         List<Backend> workers = new ArrayList<>();
         try (Backend backend = BenchCommand.backend(p.device(), cfg.threads());

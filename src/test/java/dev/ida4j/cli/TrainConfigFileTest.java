@@ -8,6 +8,10 @@ import dev.ida4j.loop.RunDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +77,28 @@ class TrainConfigFileTest {
         assertThat(Main.run("train", "--config", written.toString(), "--out", rerun.toString())).isZero();
         assertThat(RunDirectory.config(rerun)).isEqualTo(c);
         assertThat(Files.readString(rerun.resolve("config.toml"))).isEqualTo(Files.readString(written));
+    }
+
+    /** A run bounded by time generates on worker threads where there are cores for them; by steps, never. */
+    @Test
+    void shouldGenerateOnWorkersByDefaultOnlyInATimedRunOnSeveralCores() {
+        int timed = Runtime.getRuntime().availableProcessors() >= 2 ? TrainSettings.TIMED_GENERATION_WORKERS : 0;
+        assertThat(workers(Map.of("minutes", 1.5))).isEqualTo(timed);
+        assertThat(workers(Map.of("minutes", 1.5, "mode", "noasker"))).isEqualTo(timed);
+        assertThat(workers(Map.of())).as("the demo: 5 minutes").isEqualTo(timed);
+        assertThat(workers(Map.of("steps", 40))).isZero();
+        assertThat(workers(Map.of("minutes", 1.5, "mode", "supervised"))).isZero();
+        assertThat(workers(Map.of("minutes", 1.5, "generation-workers", 0))).as("chosen").isZero();
+        assertThat(workers(Map.of("minutes", 1.5, "generation-workers", 3))).as("chosen").isEqualTo(3);
+    }
+
+    private static int workers(Map<String, Object> flags) {
+        Map<String, TrainSettings.Setting> settings = new LinkedHashMap<>();
+        flags.forEach((k, v) -> settings.put(k, TrainSettings.flag(k, v)));
+        List<String> problems = new ArrayList<>();
+        TrainSettings.Resolved r = TrainSettings.resolve(settings, problems);
+        assertThat(problems).isEmpty();
+        return r.config().generationWorkers();
     }
 
     @Test
