@@ -32,8 +32,8 @@ final class TrainSettings {
      * Generation workers of a run bounded by time, on a CPU with two cores or more, unless the settings choose: such a
      * run has no step count to reproduce anyway, and on the 2-core development machine two workers gave 2.1-2.3x
      * the fresh amplified targets per second of the synchronous loop and, after 30 minutes, about twice its accuracy
-     * at size 16 (union-find 30 → 64 %, sequential assignments 25 → 60 %; benchmarks/RESULTS.md). A run bounded by
-     * steps stays synchronous and deterministic.
+     * at size 16 on two tasks (union-find 30 → 64 %, sequential assignments 25 → 60 %; no gain on wildcard search and
+     * permutation powering; benchmarks/RESULTS.md). A run bounded by steps stays synchronous and deterministic.
      */
     static final int TIMED_GENERATION_WORKERS = 2;
 
