@@ -71,6 +71,9 @@ final class TrainCommand implements Runnable {
     @Option(names = "--pre-ln", description = "modern pre-LayerNorm models without BatchNorm (default: the reference's"
             + " post-LayerNorm with BatchNorm)")
     boolean preLn;
+    @Option(names = "--sampled-teacher", description = "the teacher samples its answers in generation, as the"
+            + " reference does (default: greedy answers, better targets while the teacher is unsure)")
+    boolean sampledTeacher;
     @Option(names = "--log-every", description = "X steps between metrics records (default 25)")
     Integer logEvery;
     @Option(names = "--eval-every", description = "X steps between evaluations at the final size (default 250)")

@@ -16,7 +16,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>The budget follows the reference: a start grant, then per X step 1 call while H′'s loss on fresh transcripts
  * is at least 0.1, 0.1 while it is in [0.01, 0.1), 0.01 below. Each call answers one fresh question with
- * Amplify^H(teacher) and keeps its transcript. H′ trains at the same rate (one step of {@code batch} transcripts
+ * Amplify^H(teacher) and keeps its transcript; the teacher answers as it does in generation (sampled or greedy), so
+ * H′ learns from the kind of subanswers it will see. H′ trains at the same rate (one step of {@code batch} transcripts
  * per call granted): the reference lets H′ train flat out on its own GPU, which on a shared CPU would starve X; tying
  * H′'s steps to its fresh-data loss keeps the ratio of steps to new transcripts fixed and hands the time back to X
  * once H′ imitates H well.
@@ -34,6 +35,7 @@ final class AskerTraining {
     private final int contextsPerCall;
     private final int batch;
     private final int minBuffer;
+    private final boolean sampledTeacher;
     private final int[] trainTokens;   // (batch, T)
     double budget;
     double trainCredit;   // H′ steps granted and not yet taken
@@ -44,7 +46,7 @@ final class AskerTraining {
     float lastLoss = Float.NaN;
 
     AskerTraining(Task task, Asker asker, AdamW optimizer, Amplifier amplifier, Overseer h, RecordBuffer buffer,
-                  int initialBudget, int contextsPerCall, int batch, int minBuffer) {
+                  int initialBudget, int contextsPerCall, int batch, int minBuffer, boolean sampledTeacher) {
         this.task = task;
         this.asker = asker;
         this.optimizer = optimizer;
@@ -56,6 +58,7 @@ final class AskerTraining {
         this.contextsPerCall = contextsPerCall;
         this.batch = batch;
         this.minBuffer = minBuffer;
+        this.sampledTeacher = sampledTeacher;
         this.trainTokens = new int[batch * layout.length()];
     }
 
@@ -72,7 +75,8 @@ final class AskerTraining {
         while (budget >= 1) {
             int n = (int) Math.min(contextsPerCall, Math.floor(budget));
             Questions qs = Questions.sample(task, n, size, 1, dataRng);
-            List<List<Transcript>> ts = amplifier.amplify(qs.contexts(), qs.questions(), h, 1, answerRng, false);
+            List<List<Transcript>> ts = amplifier.amplify(qs.contexts(), qs.questions(), h, 1, answerRng,
+                    !sampledTeacher);
             int[] tokens = new int[n * layout.length()];   // (n, T)
             for (int i = 0; i < n; i++) {
                 layout.flatten(ts.get(i).getFirst(), tokens, i * layout.length());

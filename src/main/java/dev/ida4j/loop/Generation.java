@@ -20,11 +20,17 @@ final class Generation {
     private final Task task;
     private final Amplifier amplifier;
     private final TrainingBatch packer;
+    private final boolean sampledTeacher;
 
-    Generation(Task task, Amplifier amplifier, TrainingBatch packer) {
+    /**
+     * {@code sampledTeacher}: the teacher samples its answers (subanswers and its direct answers), as the reference
+     * does; else it answers greedily.
+     */
+    Generation(Task task, Amplifier amplifier, TrainingBatch packer, boolean sampledTeacher) {
         this.task = task;
         this.amplifier = amplifier;
         this.packer = packer;
+        this.sampledTeacher = sampledTeacher;
     }
 
     /** What one batch produced: agreement drives the curriculum; accuracies are logged, never used for training. */
@@ -38,10 +44,12 @@ final class Generation {
     Result run(RecordBuffer buffer, int contexts, int size, int questionsPerContext, Overseer overseer, int depth,
                RandomGenerator dataRng, RandomGenerator answerRng) {
         Questions qs = Questions.sample(task, contexts, size, questionsPerContext, dataRng);
-        List<List<int[]>> direct = amplifier.answerDirectly(qs.contexts(), qs.questions(), answerRng);
+        List<List<int[]>> direct = amplifier.answerDirectly(qs.contexts(), qs.questions(),
+                sampledTeacher ? answerRng : null);
         List<List<int[]>> targets = overseer == null
                 ? qs.truth(task)
-                : answers(amplifier.amplify(qs.contexts(), qs.questions(), overseer, depth, answerRng, false));
+                : answers(amplifier.amplify(qs.contexts(), qs.questions(), overseer, depth, answerRng,
+                !sampledTeacher));
         long agree = 0;
         int n = 0;
         for (int c = 0; c < contexts; c++) {

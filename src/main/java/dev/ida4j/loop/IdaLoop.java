@@ -108,7 +108,7 @@ public final class IdaLoop implements AutoCloseable {
         this.curriculum = new Curriculum(cfg.startSize(), cfg.size(), cfg.promoteAt(), 100, cfg.promoteMinBatches());
         this.amplifier = new Amplifier(task, Models.direct(teacher, generationCapacity), counters,
                 cfg.subanswerErrorRate());
-        this.generation = new Generation(task, amplifier, batch);
+        this.generation = new Generation(task, amplifier, batch, cfg.sampledTeacher());
         this.noiseRng = root.split();
         Overseer h = new ScriptOverseer(task);
         if (cfg.overseerErrorRate() > 0) {
@@ -124,7 +124,8 @@ public final class IdaLoop implements AutoCloseable {
                     new AdamW.Settings(cfg.lr(), 0.9f, cfg.beta2(), 1e-8f, 0f, cfg.clip()));
             this.askerBuffer = new RecordBuffer(cfg.askerBuffer(), layout.length());
             this.askerTraining = new AskerTraining(task, asker, askerOptimizer, amplifier, h, askerBuffer,
-                    cfg.askerInitialBudget(), cfg.generationContexts(), cfg.askerBatch(), cfg.minAskerBuffer());
+                    cfg.askerInitialBudget(), cfg.generationContexts(), cfg.askerBatch(), cfg.minAskerBuffer(),
+                    cfg.sampledTeacher());
             this.targetOverseer = new LearnedOverseer(asker, layout, answerRng);
         } else {
             this.asker = null;

@@ -34,6 +34,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param generationWorkers        0: generation in the training thread, synchronous and deterministic; N: on N
  *                                 worker threads with a backend each, beside training (faster on a machine with
  *                                 cores to spare; not deterministic)
+ * @param sampledTeacher           the teacher samples its answers in generation (subanswers, and its own answers that
+ *                                 the curriculum compares with the targets), as the reference does; false: greedy,
+ *                                 which gives better targets while the teacher is unsure (the default)
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float lr, float beta2, float clip, int generationContexts, int trainContexts,
@@ -41,7 +44,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          int askerBuffer, int askerInitialBudget, int askerBatch, int minAskerBuffer, int depth,
                          double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
-                         int keepCheckpoints, int threads, int generationWorkers) {
+                         int keepCheckpoints, int threads, int generationWorkers, boolean sampledTeacher) {
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -112,7 +115,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     public static LoopConfig defaults(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
         int start = Math.min(size, 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, 1e-3f, 0.98f, 1f,
-                16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1, 0);
+                16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1, 0, false);
     }
 
     /**
@@ -130,12 +133,16 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
 
     /**
      * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
-     * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0).
+     * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0,
+     * {@code sampledTeacher} true).
      */
     public static LoopConfig fromJson(JsonNode tree) {
         try {
             if (tree instanceof ObjectNode o && !o.has("generationWorkers")) {
                 tree = o.deepCopy().put("generationWorkers", 0);
+            }
+            if (tree instanceof ObjectNode o && !o.has("sampledTeacher")) {
+                tree = o.deepCopy().put("sampledTeacher", true);
             }
             return JSON.treeToValue(tree, LoopConfig.class);
         } catch (JacksonException e) {

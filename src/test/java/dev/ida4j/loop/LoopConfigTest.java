@@ -19,6 +19,15 @@ class LoopConfigTest {
     }
 
     @Test
+    void shouldReadAConfigSavedBeforeGreedyTeachersExistedAsSampled() {
+        LoopConfig cfg = LoopConfig.defaults("union-find", Mode.AMPLIFICATION, 8, 10, 0, 3);
+        assertThat(cfg.sampledTeacher()).isFalse();
+        ObjectNode saved = JSON.valueToTree(cfg);
+        saved.remove("sampledTeacher");
+        assertThat(LoopConfig.fromJson(saved)).isEqualTo(cfg.with("sampledTeacher", true));
+    }
+
+    @Test
     void shouldStillRefuseOtherMissingAndUnknownFieldsNamingThem() {
         ObjectNode saved = JSON.valueToTree(LoopConfig.defaults("union-find", Mode.NOASKER, 8, 10, 0, 3));
         saved.remove("emaHorizon");

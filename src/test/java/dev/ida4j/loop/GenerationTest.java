@@ -1,0 +1,55 @@
+package dev.ida4j.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ida4j.amplify.Amplifier;
+import dev.ida4j.amplify.Counters;
+import dev.ida4j.backend.Backend;
+import dev.ida4j.backend.Backends;
+import dev.ida4j.model.answerer.Answerer;
+import dev.ida4j.model.answerer.AnswererConfig;
+import dev.ida4j.overseer.ScriptOverseer;
+import dev.ida4j.random.Rng;
+import dev.ida4j.task.Task;
+import dev.ida4j.task.Tasks;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A generation batch's records (facts, questions, targets) with the teacher greedy or sampling. Permutation powering
+ * under the algorithmic H: the environment's answers are exact, so the teacher's subanswers are the only thing the
+ * answer seed can change.
+ */
+class GenerationTest {
+    private static final int SIZE = 6;
+    private static final int CONTEXTS = 4;
+
+    @Test
+    void shouldGiveTheSameTargetsWhateverTheAnswerSeedWhenTheTeacherIsGreedy() {
+        assertThat(records(false, 1)).isEqualTo(records(false, 2));
+    }
+
+    @Test
+    void shouldDrawTheTeachersAnswersFromTheAnswerSeedWhenItSamples() {
+        assertThat(records(true, 1)).isEqualTo(records(true, 1)).isNotEqualTo(records(true, 2));
+    }
+
+    /** The records of one batch: the same contexts and questions (data seed 7), answers drawn with answerSeed. */
+    private static int[] records(boolean sampledTeacher, long answerSeed) {
+        Task task = Tasks.byName("permutation-powering");
+        int facts = task.factCount(SIZE);
+        AnswererConfig xc = AnswererConfig.small(task.vocabulary().size(), task.factLength(), task.questionLength(),
+                task.answerLength());
+        try (Backend backend = Backends.create("cpu", 1)) {
+            Answerer teacher = new Answerer(backend, xc, CONTEXTS, facts, facts);
+            teacher.initialize(3);
+            teacher.setTraining(false);
+            TrainingBatch packer = new TrainingBatch(facts, facts, task.factLength(), task.questionLength(),
+                    task.answerLength());
+            Amplifier amplifier = new Amplifier(task, Models.direct(teacher, CONTEXTS), new Counters(), 0);
+            RecordBuffer buffer = new RecordBuffer(CONTEXTS, packer.recordLength());
+            new Generation(task, amplifier, packer, sampledTeacher).run(buffer, CONTEXTS, SIZE, 0,
+                    new ScriptOverseer(task), 1, new Rng(7), new Rng(answerSeed));
+            return buffer.data().clone();
+        }
+    }
+}
