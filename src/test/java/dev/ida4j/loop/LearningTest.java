@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
  * Iterated amplification learns, at CI size: X trained only on Amplify^H(teacher) targets (the noasker mode, never
  * the ground truth) answers fresh wildcard-search questions at size 4 far better than before training, and nearly
  * always right where one decomposition step reaches primitives. The run is seeded and synchronous (one thread), so
- * its outcome is fixed, not a matter of luck; a CLI run of the same setting with another seed reached 0.29 overall
- * and 0.75 on one wildcard after 1000 to 1500 steps.
+ * its outcome is fixed, not a matter of luck; a CLI run of the same setting with another seed and the reference's
+ * sampling teacher reached 0.29 overall and 0.75 on one wildcard after 1000 to 1500 steps.
  *
  * <p>This is a small demonstration, not the benchmark: learning at size 16 is measured by benchmark runs recorded
  * in {@code benchmarks/RESULTS.md}.
