@@ -2,11 +2,7 @@ package dev.ida4j.backend.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ida4j.backend.Rand;
-import dev.ida4j.tensor.DType;
-import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,18 +17,11 @@ class CrossEntropyAllocationTest {
         int n = 32;
         int v = 67;
         try (CpuBackend backend = new CpuBackend(2); TensorArena arena = TensorArena.host("ce")) {
-            SplittableRandom r = new SplittableRandom(13);
-            Tensor logits = Rand.normal(arena.allocate("logits", DType.F32, n, v), r, 3);
-            Tensor targets = Rand.ints(arena.allocate("targets", DType.I32, n), r, v);
-            Tensor mask = Rand.uniform(arena.allocate("mask", DType.F32, n), r, 0, 1);
-            Tensor dlosses = Rand.uniform(arena.allocate("dlosses", DType.F32, n), r, -1, 1);
-            Tensor probs = arena.allocate("probs", DType.F32, n, v);
-            Tensor losses = arena.allocate("losses", DType.F32, n);
-            Tensor dlogits = arena.allocate("dlogits", DType.F32, n, v);
+            CrossEntropyCase c = CrossEntropyCase.random(arena, n, v, 13);
             long bytes = AttentionThreadsTest.allocatedOnceWarm(() -> {
-                backend.crossEntropyForward(losses, probs, logits, targets, mask, n, v);
-                backend.crossEntropyForward(losses, probs, logits, targets, null, n, v);
-                backend.crossEntropyBackward(dlogits, dlosses, probs, targets, mask, n, v);
+                backend.crossEntropyForward(c.losses(), c.probs(), c.logits(), c.targets(), c.mask(), n, v);
+                backend.crossEntropyForward(c.losses(), c.probs(), c.logits(), c.targets(), null, n, v);
+                backend.crossEntropyBackward(c.dlogits(), c.dlosses(), c.probs(), c.targets(), c.mask(), n, v);
             });
             assertThat(bytes).as("heap bytes allocated by warm cross-entropy calls").isZero();
         }

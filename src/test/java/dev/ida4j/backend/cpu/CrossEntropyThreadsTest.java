@@ -18,14 +18,14 @@ class CrossEntropyThreadsTest {
         int n = 61;
         int v = 997;
         try (TensorArena arena = TensorArena.host("ce")) {
-            SplittableRandom r = new SplittableRandom(13);
-            Tensor logits = Rand.normal(arena.allocate("logits", DType.F32, n, v), r, 3);
-            Tensor targets = Rand.ints(arena.allocate("targets", DType.I32, n), r, v);
-            Tensor mask = Rand.uniform(arena.allocate("mask", DType.F32, n), r, 0, 1);
-            Tensor dlosses = Rand.uniform(arena.allocate("dlosses", DType.F32, n), r, -1, 1);
-            Tensor probs = arena.allocate("probs", DType.F32, n, v);
-            Tensor losses = arena.allocate("losses", DType.F32, n);
-            Tensor dlogits = arena.allocate("dlogits", DType.F32, n, v);
+            CrossEntropyCase c = CrossEntropyCase.random(arena, n, v, 13);
+            Tensor logits = c.logits();
+            Tensor targets = c.targets();
+            Tensor mask = c.mask();
+            Tensor dlosses = c.dlosses();
+            Tensor probs = c.probs();
+            Tensor losses = c.losses();
+            Tensor dlogits = c.dlogits();
             float[][] first = null;
             for (int threads = 1; threads <= 3; threads++) {
                 try (CpuBackend backend = new CpuBackend(threads)) {
