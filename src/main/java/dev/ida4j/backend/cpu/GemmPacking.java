@@ -22,7 +22,6 @@ import static dev.ida4j.backend.cpu.Lanes.LO8;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Packing for the GEMM: copies a block of op(A) or op(B) out of its row-major home (any leading dimension, either
@@ -66,14 +65,17 @@ final class GemmPacking {
         }
         // stored a is (K, M): 16 of its rows (K steps) x 16 columns (our rows) transpose into 16 packed row pieces;
         // the 16 stored rows are read left to right, so each of their cache lines is fetched once, in order
+        // only whole groups of 16 valid rows take the transpose; a last partial group (whose columns past mc may lie
+        // past the end of a) goes through the scalar loop, which writes its padding rows as zeros
         int rows16 = (rowsPadded + 15) / 16 * 16;
+        int whole = mc / 16 * 16;
         int p = 0;
         for (; p + 16 <= kc; p += 16) {
-            for (int i = 0; i < rowsPadded; i += 16) {
-                // columns past mc (and past M) are masked off and read as zeros
-                transpose16(a, aOff + 4 * ((p0 + p) * lda + i0 + i), 4 * lda, mc - i, dst, aRow(i) + 4L * p, A_ROW);
+            for (int i = 0; i < whole; i += 16) {
+                transpose16(a, aOff + 4 * ((p0 + p) * lda + i0 + i), 4 * lda, dst, aRow(i) + 4L * p, A_ROW);
             }
         }
+        packATransposed(dst, a, aOff, lda, i0, mc, p0, p, whole, rows16, 0);
         packATransposed(dst, a, aOff, lda, i0, mc, p0, kc, 0, rows16, p);
     }
 
@@ -135,7 +137,7 @@ final class GemmPacking {
             int p = 0;
             // a group of fewer than 16 columns (the last panel's) goes through the scalar loop
             for (; cols - g >= 16 && p + 16 <= kc; p += 16) {
-                transpose16(b, src + 4 * (g * ldb + p), 4 * ldb, 16, dst, d + 4L * (p * NR + g), B_ROW);
+                transpose16(b, src + 4 * (g * ldb + p), 4 * ldb, dst, d + 4L * (p * NR + g), B_ROW);
             }
             packBTransposed(dst, d, b, src, ldb, cols, kc, g, g + 16, p);
         }
@@ -152,30 +154,29 @@ final class GemmPacking {
     }
 
     /**
-     * Loads 16 rows of 16 floats ({@code srcStride} bytes apart; lanes from {@code lanes} on read as zeros),
-     * transposes them in registers and stores row l of the transpose at {@code dstOff + l·dstStride}: four
-     * butterfly stages of 16 two-source permutes (vpermt2ps on AVX-512). The mask is built here from an int: a mask
-     * passed into this (not inlined) method would be boxed on every call.
+     * Loads 16 rows of 16 floats ({@code srcStride} bytes apart, all in range), transposes them in registers and
+     * stores row l of the transpose at {@code dstOff + l·dstStride}: four butterfly stages of 16 two-source permutes
+     * (vpermt2ps on AVX-512). The loads are unmasked on purpose: masked ones, even with every lane set, ran the Vector
+     * API's scalar fallback in H′'s decode products (about a tenth of a learning run's samples).
      */
-    private static void transpose16(MemorySegment src, long srcOff, long srcStride, int lanes,
+    private static void transpose16(MemorySegment src, long srcOff, long srcStride,
                                     MemorySegment dst, long dstOff, long dstStride) {
-        VectorMask<Float> m = S.indexInRange(0, lanes);
-        FloatVector v0 = FloatVector.fromMemorySegment(S, src, srcOff, ORDER, m);
-        FloatVector v1 = FloatVector.fromMemorySegment(S, src, srcOff + 1 * srcStride, ORDER, m);
-        FloatVector v2 = FloatVector.fromMemorySegment(S, src, srcOff + 2 * srcStride, ORDER, m);
-        FloatVector v3 = FloatVector.fromMemorySegment(S, src, srcOff + 3 * srcStride, ORDER, m);
-        FloatVector v4 = FloatVector.fromMemorySegment(S, src, srcOff + 4 * srcStride, ORDER, m);
-        FloatVector v5 = FloatVector.fromMemorySegment(S, src, srcOff + 5 * srcStride, ORDER, m);
-        FloatVector v6 = FloatVector.fromMemorySegment(S, src, srcOff + 6 * srcStride, ORDER, m);
-        FloatVector v7 = FloatVector.fromMemorySegment(S, src, srcOff + 7 * srcStride, ORDER, m);
-        FloatVector v8 = FloatVector.fromMemorySegment(S, src, srcOff + 8 * srcStride, ORDER, m);
-        FloatVector v9 = FloatVector.fromMemorySegment(S, src, srcOff + 9 * srcStride, ORDER, m);
-        FloatVector v10 = FloatVector.fromMemorySegment(S, src, srcOff + 10 * srcStride, ORDER, m);
-        FloatVector v11 = FloatVector.fromMemorySegment(S, src, srcOff + 11 * srcStride, ORDER, m);
-        FloatVector v12 = FloatVector.fromMemorySegment(S, src, srcOff + 12 * srcStride, ORDER, m);
-        FloatVector v13 = FloatVector.fromMemorySegment(S, src, srcOff + 13 * srcStride, ORDER, m);
-        FloatVector v14 = FloatVector.fromMemorySegment(S, src, srcOff + 14 * srcStride, ORDER, m);
-        FloatVector v15 = FloatVector.fromMemorySegment(S, src, srcOff + 15 * srcStride, ORDER, m);
+        FloatVector v0 = FloatVector.fromMemorySegment(S, src, srcOff, ORDER);
+        FloatVector v1 = FloatVector.fromMemorySegment(S, src, srcOff + 1 * srcStride, ORDER);
+        FloatVector v2 = FloatVector.fromMemorySegment(S, src, srcOff + 2 * srcStride, ORDER);
+        FloatVector v3 = FloatVector.fromMemorySegment(S, src, srcOff + 3 * srcStride, ORDER);
+        FloatVector v4 = FloatVector.fromMemorySegment(S, src, srcOff + 4 * srcStride, ORDER);
+        FloatVector v5 = FloatVector.fromMemorySegment(S, src, srcOff + 5 * srcStride, ORDER);
+        FloatVector v6 = FloatVector.fromMemorySegment(S, src, srcOff + 6 * srcStride, ORDER);
+        FloatVector v7 = FloatVector.fromMemorySegment(S, src, srcOff + 7 * srcStride, ORDER);
+        FloatVector v8 = FloatVector.fromMemorySegment(S, src, srcOff + 8 * srcStride, ORDER);
+        FloatVector v9 = FloatVector.fromMemorySegment(S, src, srcOff + 9 * srcStride, ORDER);
+        FloatVector v10 = FloatVector.fromMemorySegment(S, src, srcOff + 10 * srcStride, ORDER);
+        FloatVector v11 = FloatVector.fromMemorySegment(S, src, srcOff + 11 * srcStride, ORDER);
+        FloatVector v12 = FloatVector.fromMemorySegment(S, src, srcOff + 12 * srcStride, ORDER);
+        FloatVector v13 = FloatVector.fromMemorySegment(S, src, srcOff + 13 * srcStride, ORDER);
+        FloatVector v14 = FloatVector.fromMemorySegment(S, src, srcOff + 14 * srcStride, ORDER);
+        FloatVector v15 = FloatVector.fromMemorySegment(S, src, srcOff + 15 * srcStride, ORDER);
         FloatVector t;
         // stage 8: swap the off-diagonal 8x8 blocks of each 16x16 block
         t = LO8.selectFrom(v0, v8);
