@@ -278,7 +278,7 @@ final class Attention {
         /**
          * One query (a step of incremental decoding): scores and output read the key and value rows where they
          * are, and keys the mask drops (in a decoding cache, every slot after the current one) are skipped, not
-         * copied and multiplied by zero.
+         * copied and multiplied by zero: those after the last kept key are not scored, the others get no weight.
          */
         private void decode(AttentionScratch s, int bi, int h) {
             int c = nh * hs;
@@ -288,6 +288,10 @@ final class Attention {
             AttentionScratch.loadRow(q, qAt, hs, s.q, 0);
             float[] p = s.p;
             int jEnd = visible(0);
+            // keys after the last kept one (the cache's future slots) are not even scored
+            while (keyMask != null && jEnd > 0 && keyMask.getAtIndex(F32, (long) bi * tk + jEnd - 1) == 0) {
+                jEnd--;
+            }
             scores(s.q, k, kAt, stride, hs, s.parts, p, jEnd);
             for (int j = 0; j < jEnd; j++) {
                 boolean kept = keyMask == null || keyMask.getAtIndex(F32, (long) bi * tk + j) != 0;
