@@ -50,16 +50,16 @@ public final class Amplifier {
     /**
      * Amplify^overseer(model) at {@code depth} (≥ 1) for {@code questions.get(c)}, the questions about
      * {@code contexts.get(c)}. Returns one finished transcript per question, in the same nesting. {@code rng} draws
-     * the environment's random answers and injected errors, and the model's sampled answers unless {@code greedy}.
+     * the environment's random answers and injected errors, and the model's sampled answers ({@code decoding}).
      */
     public List<List<Transcript>> amplify(List<? extends Context> contexts, List<List<int[]>> questions,
-                                          Overseer overseer, int depth, RandomGenerator rng, boolean greedy) {
+                                          Overseer overseer, int depth, RandomGenerator rng, Decoding decoding) {
         if (depth < 1) {
             throw new IllegalArgumentException("amplification depth must be at least 1, got " + depth);
         }
         List<List<Transcript>> result = new ArrayList<>(contexts.size());
         forEachChunk(contexts, questions, (chunk, ctx, qs) -> {
-            Transcript[] ts = solve(chunk, ctx, qs, overseer, depth, rng, greedy);
+            Transcript[] ts = solve(chunk, ctx, qs, overseer, depth, rng, decoding);
             split(ts, ctx, chunk.size(), result);
         });
         return result;
@@ -110,7 +110,7 @@ public final class Amplifier {
 
     /** Runs the overseer's trees for {@code questions} to completion; subquestions go one level down. */
     private Transcript[] solve(List<? extends Context> chunk, int[] contextOf, int[][] questions, Overseer overseer,
-                               int depth, RandomGenerator rng, boolean greedy) {
+                               int depth, RandomGenerator rng, Decoding decoding) {
         int n = questions.length;
         Transcript[] ts = new Transcript[n];
         for (int i = 0; i < n; i++) {
@@ -164,13 +164,57 @@ public final class Amplifier {
             for (int p = 0; p < pending; p++) {
                 subContext[p] = contextOf[openIndex[pendingOf[p]]];
             }
-            int[][] subAnswers = depth == 1
-                    ? modelAnswers(chunk.size(), subContext, subQs, greedy ? null : rng)
-                    : finalAnswers(solve(chunk, subContext, subQs, overseer, depth - 1, rng, greedy));
+            int[][] subAnswers;
+            if (depth > 1) {
+                subAnswers = finalAnswers(solve(chunk, subContext, subQs, overseer, depth - 1, rng, decoding));
+            } else if (decoding == Decoding.GREEDY_FRESH_REPEATS) {
+                boolean[] repeat = new boolean[pending];
+                for (int p = 0; p < pending; p++) {
+                    repeat[p] = open.get(pendingOf[p]).askedBefore(subQs[p]);
+                }
+                subAnswers = greedyAnswers(chunk.size(), subContext, subQs, repeat, rng);
+            } else {
+                subAnswers = modelAnswers(chunk.size(), subContext, subQs, decoding == Decoding.SAMPLED ? rng : null);
+            }
             for (int p = 0; p < pending; p++) {
                 open.get(pendingOf[p]).reply(corrupt(subQs[p], subAnswers[p], rng));
             }
         }
+    }
+
+    /**
+     * {@link Decoding#GREEDY_FRESH_REPEATS}: the model's most likely answers, and a sample for each question marked
+     * {@code repeat} (by a second model call, only when there is one).
+     */
+    private int[][] greedyAnswers(int contexts, int[] contextOf, int[][] questions, boolean[] repeat,
+                                  RandomGenerator rng) {
+        int repeats = 0;
+        for (boolean r : repeat) {
+            repeats += r ? 1 : 0;
+        }
+        if (repeats == 0) {
+            return modelAnswers(contexts, contextOf, questions, null);
+        }
+        int[][] answers = new int[questions.length][];
+        for (boolean sampled : new boolean[] {false, true}) {
+            int n = sampled ? repeats : questions.length - repeats;
+            int[] ctx = new int[n];
+            int[][] qs = new int[n][];
+            int[] at = new int[n];
+            int k = 0;
+            for (int i = 0; i < questions.length; i++) {
+                if (repeat[i] == sampled) {
+                    ctx[k] = contextOf[i];
+                    qs[k] = questions[i];
+                    at[k++] = i;
+                }
+            }
+            int[][] part = modelAnswers(contexts, ctx, qs, sampled ? rng : null);
+            for (int j = 0; j < n; j++) {
+                answers[at[j]] = part[j];
+            }
+        }
+        return answers;
     }
 
     /** One batched model call for {@code questions}, grouped by context and padded with blank questions. */

@@ -72,7 +72,8 @@ final class TrainCommand implements Runnable {
             + " post-LayerNorm with BatchNorm)")
     boolean preLn;
     @Option(names = "--sampled-teacher", description = "the teacher samples its answers in generation, as the"
-            + " reference does (default: greedy answers, better targets while the teacher is unsure)")
+            + " reference does (default: greedy answers, better targets while the teacher is unsure; a subquestion"
+            + " asked again in one transcript still gets a fresh sample)")
     boolean sampledTeacher;
     @Option(names = "--log-every", description = "X steps between metrics records (default 25)")
     Integer logEvery;

@@ -2,6 +2,7 @@ package dev.ida4j.cli;
 
 import dev.ida4j.amplify.Amplifier;
 import dev.ida4j.amplify.Counters;
+import dev.ida4j.amplify.Decoding;
 import dev.ida4j.amplify.DirectModel;
 import dev.ida4j.amplify.OneAtATime;
 import dev.ida4j.backend.Backend;
@@ -109,7 +110,7 @@ final class TreeBench implements Runnable {
         double[] rates = new double[repeats];
         for (int r = -1; r < repeats; r++) {
             long start = System.nanoTime();
-            amplifier.amplify(qs.contexts(), qs.questions(), h, 1, environment, true);
+            amplifier.amplify(qs.contexts(), qs.questions(), h, 1, environment, Decoding.GREEDY);
             double seconds = (System.nanoTime() - start) / 1e9;
             if (r >= 0) {
                 rates[r] = questions / seconds;

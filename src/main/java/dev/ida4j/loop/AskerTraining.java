@@ -1,6 +1,7 @@
 package dev.ida4j.loop;
 
 import dev.ida4j.amplify.Amplifier;
+import dev.ida4j.amplify.Decoding;
 import dev.ida4j.model.asker.Asker;
 import dev.ida4j.optim.AdamW;
 import dev.ida4j.overseer.Overseer;
@@ -76,7 +77,7 @@ final class AskerTraining {
             int n = (int) Math.min(contextsPerCall, Math.floor(budget));
             Questions qs = Questions.sample(task, n, size, 1, dataRng);
             List<List<Transcript>> ts = amplifier.amplify(qs.contexts(), qs.questions(), h, 1, answerRng,
-                    !sampledTeacher);
+                    Generation.decoding(sampledTeacher));
             int[] tokens = new int[n * layout.length()];   // (n, T)
             for (int i = 0; i < n; i++) {
                 layout.flatten(ts.get(i).getFirst(), tokens, i * layout.length());

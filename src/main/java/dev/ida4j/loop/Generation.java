@@ -1,6 +1,7 @@
 package dev.ida4j.loop;
 
 import dev.ida4j.amplify.Amplifier;
+import dev.ida4j.amplify.Decoding;
 import dev.ida4j.overseer.Overseer;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.task.Context;
@@ -24,7 +25,7 @@ final class Generation {
 
     /**
      * {@code sampledTeacher}: the teacher samples its answers (subanswers and its direct answers), as the reference
-     * does; else it answers greedily.
+     * does; else it answers greedily, but for a subquestion asked again in one transcript ({@link #decoding}).
      */
     Generation(Task task, Amplifier amplifier, TrainingBatch packer, boolean sampledTeacher) {
         this.task = task;
@@ -49,7 +50,7 @@ final class Generation {
         List<List<int[]>> targets = overseer == null
                 ? qs.truth(task)
                 : answers(amplifier.amplify(qs.contexts(), qs.questions(), overseer, depth, answerRng,
-                !sampledTeacher));
+                decoding(sampledTeacher)));
         long agree = 0;
         int n = 0;
         for (int c = 0; c < contexts; c++) {
@@ -68,6 +69,11 @@ final class Generation {
             }
         }
         return new Result(n == 0 ? 0 : (double) agree / n, qs.grade(task, direct), qs.grade(task, targets), n);
+    }
+
+    /** How the teacher answers subquestions in generation and in H's transcripts for H′. */
+    static Decoding decoding(boolean sampledTeacher) {
+        return sampledTeacher ? Decoding.SAMPLED : Decoding.GREEDY_FRESH_REPEATS;
     }
 
     static List<List<int[]>> answers(List<List<Transcript>> transcripts) {

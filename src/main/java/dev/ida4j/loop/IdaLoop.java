@@ -2,6 +2,7 @@ package dev.ida4j.loop;
 
 import dev.ida4j.amplify.Amplifier;
 import dev.ida4j.amplify.Counters;
+import dev.ida4j.amplify.Decoding;
 import dev.ida4j.amplify.DirectModel;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.checkpoint.Checkpoints;
@@ -313,7 +314,7 @@ public final class IdaLoop implements AutoCloseable {
                     .answerDirectly(qs.contexts(), qs.questions(), null);
             case "amplified" -> Generation.answers(amplifier.amplify(qs.contexts(), qs.questions(),
                     asker != null ? new LearnedOverseer(asker, layout, null) : new ScriptOverseer(task), cfg.depth(),
-                    evalRng, true));
+                    evalRng, Decoding.GREEDY_FRESH_REPEATS));
             default -> throw new IllegalArgumentException("unknown model '" + model
                     + "'; valid: teacher, student, amplified");
         };

@@ -36,7 +36,8 @@ import tools.jackson.databind.node.ObjectNode;
  *                                 cores to spare; not deterministic)
  * @param sampledTeacher           the teacher samples its answers in generation (subanswers, and its own answers that
  *                                 the curriculum compares with the targets), as the reference does; false: greedy,
- *                                 which gives better targets while the teacher is unsure (the default)
+ *                                 which gives better targets while the teacher is unsure (the default), but with a
+ *                                 fresh sample for a subquestion asked again in one transcript
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float lr, float beta2, float clip, int generationContexts, int trainContexts,

@@ -1,6 +1,7 @@
 package dev.ida4j.overseer;
 
 import dev.ida4j.task.Task;
+import java.util.Arrays;
 
 /**
  * One question being answered by an overseer: the question, the subquestions asked and the subanswers received so far
@@ -52,6 +53,16 @@ public final class Transcript {
             throw new IndexOutOfBoundsException("subanswer " + i + " of a transcript with " + answered + " answered");
         }
         return subanswers[i].clone();
+    }
+
+    /** Whether {@code subquestion} was asked before the last subquestion (the one awaiting or just given its reply). */
+    public boolean askedBefore(int[] subquestion) {
+        for (int i = 0; i < asked - 1; i++) {
+            if (Arrays.equals(subquestions[i], subquestion)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the last subquestion still waits for its subanswer. */

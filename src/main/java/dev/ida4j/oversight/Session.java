@@ -2,6 +2,7 @@ package dev.ida4j.oversight;
 
 import dev.ida4j.amplify.Amplifier;
 import dev.ida4j.amplify.Counters;
+import dev.ida4j.amplify.Decoding;
 import dev.ida4j.journal.Journal;
 import dev.ida4j.overseer.Action;
 import dev.ida4j.overseer.HumanOverseer;
@@ -106,7 +107,8 @@ public final class Session {
         try {
             Amplifier amplifier = new Amplifier(task, desk.model(context), new Counters(), 0);
             HumanOverseer person = new HumanOverseer("person", task.slots(), this::decide);
-            Transcript t = amplifier.amplify(List.of(context), List.of(List.of(question)), person, 1, rng, true)
+            Transcript t = amplifier.amplify(List.of(context), List.of(List.of(question)), person, 1, rng,
+                    Decoding.GREEDY_FRESH_REPEATS)
                     .getFirst().getFirst();
             synchronized (this) {
                 steps = snapshot(t);

@@ -8,6 +8,8 @@ import dev.ida4j.overseer.Transcript;
 import dev.ida4j.random.Rng;
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Tasks;
+import dev.ida4j.task.Vocabulary;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,7 +29,7 @@ class AmplifierTest {
         Counters counters = new Counters();
         Amplifier amplifier = new Amplifier(task, model, counters, 0);
         List<List<Transcript>> ts = amplifier.amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 1,
-                new Rng(9), false);
+                new Rng(9), Decoding.SAMPLED);
 
         int questions = 0;
         for (int c = 0; c < ts.size(); c++) {
@@ -57,9 +59,9 @@ class AmplifierTest {
         Counters one = new Counters();
         Counters two = new Counters();
         List<List<Transcript>> d1 = new Amplifier(task, new TruthModel(task, qs.contexts(), 4), one, 0)
-                .amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 1, new Rng(1), false);
+                .amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 1, new Rng(1), Decoding.SAMPLED);
         List<List<Transcript>> d2 = new Amplifier(task, new TruthModel(task, qs.contexts(), 4), two, 0)
-                .amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 2, new Rng(1), false);
+                .amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 2, new Rng(1), Decoding.SAMPLED);
         for (int c = 0; c < qs.contexts().size(); c++) {
             for (int i = 0; i < qs.questions().get(c).size(); i++) {
                 assertThat(task.isCorrect(qs.contexts().get(c), qs.questions().get(c).get(i),
@@ -72,11 +74,51 @@ class AmplifierTest {
 
     @ParameterizedTest
     @MethodSource("tasks")
+    void shouldSampleOnlyASubquestionItsTranscriptAskedBeforeUnderFreshRepeats(String name) {
+        Task task = Tasks.byName(name);
+        Questions qs = Questions.sample(task, 6, 12, 0, new Rng(3));
+        TruthModel model = new TruthModel(task, qs.contexts(), 6);
+        model.zerosWhenSampled = true;
+        List<List<Transcript>> ts = new Amplifier(task, model, new Counters(), 0).amplify(qs.contexts(),
+                qs.questions(), new ScriptOverseer(task), 1, new Rng(4), Decoding.GREEDY_FRESH_REPEATS);
+        int repeats = 0;
+        int firsts = 0;
+        for (List<Transcript> list : ts) {
+            for (Transcript t : list) {
+                for (int i = 0; i < t.asked(); i++) {
+                    int[] sq = t.subquestion(i);
+                    if (Vocabulary.isBlank(sq) || task.isPrimitive(sq)) {
+                        continue;
+                    }
+                    boolean repeat = false;
+                    for (int j = 0; j < i; j++) {
+                        repeat |= Arrays.equals(t.subquestion(j), sq);
+                    }
+                    int[] zeros = new int[task.answerLength()];
+                    if (repeat) {
+                        repeats++;
+                        assertThat(t.subanswer(i)).as("%s, a repeated ask: %s", name, t.render(task)).isEqualTo(zeros);
+                    } else {
+                        firsts++;
+                        assertThat(t.subanswer(i)).as("%s, a first ask: %s", name, t.render(task)).isNotEqualTo(zeros);
+                    }
+                }
+            }
+        }
+        assertThat(firsts).isPositive();
+        // H asks a proposal twice in shortest path's and union-find's "propose, verify, keep the best" steps
+        if (name.equals("shortest-path") || name.equals("union-find")) {
+            assertThat(repeats).isPositive();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
     void shouldGoWrongSometimesWhenEverySubanswerIsCorrupted(String name) {
         Task task = Tasks.byName(name);
         Questions qs = Questions.sample(task, 5, 12, 0, new Rng(8));
         List<List<Transcript>> ts = new Amplifier(task, new TruthModel(task, qs.contexts(), 5), new Counters(), 1)
-                .amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 1, new Rng(2), false);
+                .amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 1, new Rng(2), Decoding.SAMPLED);
         long wrong = 0;
         for (int c = 0; c < qs.contexts().size(); c++) {
             for (int i = 0; i < qs.questions().get(c).size(); i++) {

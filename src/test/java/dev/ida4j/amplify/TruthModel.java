@@ -19,6 +19,8 @@ final class TruthModel implements DirectModel {
     private final List<Context> encoded = new ArrayList<>();
     final List<int[]> asked = new ArrayList<>();
     int encodes;
+    /** When set, a question asked with an rng (sampled) gets the all-zero answer instead of the truth. */
+    boolean zerosWhenSampled;
 
     TruthModel(Task task, List<? extends Context> known, int maxContexts) {
         this.task = task;
@@ -64,7 +66,8 @@ final class TruthModel implements DirectModel {
                     continue;
                 }
                 asked.add(question);
-                System.arraycopy(task.truth(encoded.get(c), question), 0, out, (c * questions + q) * la, la);
+                int[] answer = zerosWhenSampled && rng != null ? new int[la] : task.truth(encoded.get(c), question);
+                System.arraycopy(answer, 0, out, (c * questions + q) * la, la);
             }
         }
     }

@@ -25,6 +25,19 @@ class TranscriptTest {
     }
 
     @Test
+    void shouldTellWhetherTheLastSubquestionWasAskedBefore() {
+        Transcript t = new Transcript(task.parseQuestion("ab ^ 5"), 3);
+        t.ask(task.parseQuestion("ab ^ 2"));
+        assertThat(t.askedBefore(task.parseQuestion("ab ^ 2"))).as("only itself so far").isFalse();
+        t.reply(task.parseAnswer("cd"));
+        t.ask(task.parseQuestion("cd ^ 2"));
+        assertThat(t.askedBefore(task.parseQuestion("cd ^ 2"))).isFalse();
+        t.reply(task.parseAnswer("ef"));
+        t.ask(task.parseQuestion("ab ^ 2"));
+        assertThat(t.askedBefore(task.parseQuestion("ab ^ 2"))).isTrue();
+    }
+
+    @Test
     void shouldCopyArraysInAndOut() {
         int[] q = task.parseQuestion("ab ^ 5");
         Transcript t = new Transcript(q, 3);
