@@ -108,8 +108,7 @@ public final class Session {
             Amplifier amplifier = new Amplifier(task, desk.model(context), new Counters(), 0);
             HumanOverseer person = new HumanOverseer("person", task.slots(), this::decide);
             Transcript t = amplifier.amplify(List.of(context), List.of(List.of(question)), person, 1, rng,
-                    Decoding.GREEDY_FRESH_REPEATS)
-                    .getFirst().getFirst();
+                    Decoding.GREEDY_FRESH_REPEATS).getFirst().getFirst();
             synchronized (this) {
                 steps = snapshot(t);
                 Note last = notes.getLast();
