@@ -1,7 +1,6 @@
 package dev.ida4j.loop;
 
 import dev.ida4j.amplify.Amplifier;
-import dev.ida4j.amplify.Decoding;
 import dev.ida4j.model.asker.Asker;
 import dev.ida4j.optim.AdamW;
 import dev.ida4j.overseer.Overseer;

@@ -43,10 +43,10 @@ class BatchedEqualsOneAtATimeTest {
             for (int depth = 1; depth <= 2; depth++) {
                 Counters fast = new Counters();
                 Counters slow = new Counters();
-                List<List<Transcript>> a = new Amplifier(task, batched, fast, 0)
-                        .amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), depth, new Rng(8), Decoding.GREEDY);
-                List<List<Transcript>> b = new Amplifier(task, single, slow, 0)
-                        .amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), depth, new Rng(8), Decoding.GREEDY);
+                List<List<Transcript>> a = new Amplifier(task, batched, fast, 0).amplify(qs.contexts(),
+                        qs.questions(), new ScriptOverseer(task), depth, new Rng(8), Decoding.GREEDY);
+                List<List<Transcript>> b = new Amplifier(task, single, slow, 0).amplify(qs.contexts(),
+                        qs.questions(), new ScriptOverseer(task), depth, new Rng(8), Decoding.GREEDY);
                 for (int c = 0; c < contexts; c++) {
                     for (int i = 0; i < a.get(c).size(); i++) {
                         assertThat(a.get(c).get(i).render(task)).as("%s depth %d context %d question %d", name,
