@@ -66,6 +66,9 @@ final class TrainCommand implements Runnable {
     Path resume;
     @Option(names = "--lr", description = "learning rate of X and H′ (default 1e-3)")
     Float lr;
+    @Option(names = "--dropout", description = "dropout probability in X and H′ while they train (default 0.1, the"
+            + " reference's)")
+    Float dropout;
     @Option(names = "--preset", description = "model size: small or paper (default small)")
     String preset;
     @Option(names = "--pre-ln", description = "modern pre-LayerNorm models without BatchNorm (default: the reference's"

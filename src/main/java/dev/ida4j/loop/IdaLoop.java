@@ -86,7 +86,7 @@ public final class IdaLoop implements AutoCloseable {
                 ? AnswererConfig.paper(task.vocabulary().size(), task.factLength(), task.questionLength(),
                 task.answerLength())
                 : AnswererConfig.small(task.vocabulary().size(), task.factLength(), task.questionLength(),
-                task.answerLength())).withPreLayerNorm(cfg.preLayerNorm());
+                task.answerLength())).withPreLayerNorm(cfg.preLayerNorm()).withDropout(cfg.dropout());
         this.generationCapacity = Math.max(cfg.generationContexts(), cfg.evalContexts());
         this.student = new Answerer(backend, xc, cfg.trainContexts(), facts, questions);
         this.teacher = new Answerer(backend, xc, generationCapacity, facts, questions);
@@ -119,7 +119,8 @@ public final class IdaLoop implements AutoCloseable {
         if (cfg.mode() == Mode.AMPLIFICATION) {
             int transcripts = Math.max(cfg.askerBatch(), generationCapacity * questions);
             this.asker = new Asker(backend, AskerConfig.reference(task.vocabulary().size(), task.questionLength(),
-                    task.answerLength(), task.slots()).withPostLn(!cfg.preLayerNorm()), transcripts);
+                    task.answerLength(), task.slots()).withPostLn(!cfg.preLayerNorm()).withDropout(cfg.dropout()),
+                    transcripts);
             asker.initialize(root.nextLong());
             this.askerOptimizer = new AdamW(backend, asker.params(),
                     new AdamW.Settings(cfg.lr(), 0.9f, cfg.beta2(), 1e-8f, 0f, cfg.clip()));

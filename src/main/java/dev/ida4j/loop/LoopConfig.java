@@ -14,6 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param preLayerNorm             X and H′ as modern pre-LayerNorm transformers without BatchNorm (the reference:
  *                                 post-LayerNorm with BatchNorm in the MLP branch)
+ * @param dropout                  dropout probability in X and H′ while they train (the reference: 0.1)
  * @param generationContexts       contexts per generation batch (the reference: 50)
  * @param trainContexts            contexts per X training step (the reference: 50), all their questions
  * @param stepsPerGeneration       X steps between generation batches (the explicit ratio of the synchronous mode)
@@ -40,7 +41,8 @@ import tools.jackson.databind.node.ObjectNode;
  *                                 fresh sample for a subquestion asked again in one transcript
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
-                         String preset, boolean preLayerNorm, float lr, float beta2, float clip, int generationContexts, int trainContexts,
+                         String preset, boolean preLayerNorm, float dropout, float lr, float beta2, float clip,
+                         int generationContexts, int trainContexts,
                          int stepsPerGeneration, int questionsPerContext, int bufferContexts, int minBufferContexts,
                          int askerBuffer, int askerInitialBudget, int askerBatch, int minAskerBuffer, int depth,
                          double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
@@ -94,6 +96,9 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                 && overseerErrorRate <= 1)) {
             throw new IllegalArgumentException("error rates must be in [0, 1]");
         }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout " + dropout + " is outside [0, 1)");
+        }
         if (!(lr > 0) || !(beta2 > 0 && beta2 < 1) || !(clip >= 0)) {
             throw new IllegalArgumentException("lr " + lr + " must be > 0, beta2 " + beta2 + " in (0, 1), clip "
                     + clip + " >= 0");
@@ -115,8 +120,8 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     /** Defaults for a run on a small CPU: the reference's algorithm with smaller batches and a faster optimiser. */
     public static LoopConfig defaults(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
         int start = Math.min(size, 8);
-        return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, 1e-3f, 0.98f, 1f,
-                16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1, 0, false);
+        return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, 0.1f, 1e-3f, 0.98f,
+                1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1, 0, false);
     }
 
     /**
@@ -135,7 +140,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     /**
      * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
      * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0,
-     * {@code sampledTeacher} true).
+     * {@code sampledTeacher} true, {@code dropout} 0.1).
      */
     public static LoopConfig fromJson(JsonNode tree) {
         try {
@@ -144,6 +149,9 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
             }
             if (tree instanceof ObjectNode o && !o.has("sampledTeacher")) {
                 tree = o.deepCopy().put("sampledTeacher", true);
+            }
+            if (tree instanceof ObjectNode o && !o.has("dropout")) {
+                tree = o.deepCopy().put("dropout", 0.1f);
             }
             return JSON.treeToValue(tree, LoopConfig.class);
         } catch (JacksonException e) {

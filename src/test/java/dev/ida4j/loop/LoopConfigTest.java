@@ -28,6 +28,23 @@ class LoopConfigTest {
     }
 
     @Test
+    void shouldReadAConfigSavedBeforeDropoutWasASettingWithTheReferenceDropout() {
+        LoopConfig cfg = LoopConfig.defaults("union-find", Mode.AMPLIFICATION, 8, 10, 0, 3).with("dropout", 0f);
+        ObjectNode saved = JSON.valueToTree(cfg);
+        saved.remove("dropout");
+        assertThat(LoopConfig.fromJson(saved).dropout()).isEqualTo(0.1f);
+    }
+
+    @Test
+    void shouldRefuseADropoutOutsideZeroToOneNamingIt() {
+        LoopConfig cfg = LoopConfig.defaults("union-find", Mode.AMPLIFICATION, 8, 10, 0, 3);
+        assertThatThrownBy(() -> cfg.with("dropout", 1f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dropout 1.0");
+        assertThatThrownBy(() -> cfg.with("dropout", -0.5f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dropout -0.5");
+    }
+
+    @Test
     void shouldStillRefuseOtherMissingAndUnknownFieldsNamingThem() {
         ObjectNode saved = JSON.valueToTree(LoopConfig.defaults("union-find", Mode.NOASKER, 8, 10, 0, 3));
         saved.remove("emaHorizon");
