@@ -67,7 +67,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--lr", description = "learning rate of X and H′ (default 1e-3)")
     Float lr;
     @Option(names = "--dropout", description = "dropout probability in X and H′ while they train (default 0.1, the"
-            + " reference's)")
+            + " reference's; 0 made the supervised baseline learn faster and amplification slower)")
     Float dropout;
     @Option(names = "--preset", description = "model size: small or paper (default small)")
     String preset;
