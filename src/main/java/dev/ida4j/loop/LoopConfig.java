@@ -42,8 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float dropout, float lr, float beta2, float clip,
-                         int generationContexts, int trainContexts,
-                         int stepsPerGeneration, int questionsPerContext, int bufferContexts, int minBufferContexts,
+                         int generationContexts, int trainContexts, int stepsPerGeneration, int questionsPerContext,
+                         int bufferContexts, int minBufferContexts,
                          int askerBuffer, int askerInitialBudget, int askerBatch, int minAskerBuffer, int depth,
                          double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
@@ -121,7 +121,8 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     public static LoopConfig defaults(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
         int start = Math.min(size, 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, 0.1f, 1e-3f, 0.98f,
-                1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1, 0, false);
+                1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1, 0,
+                false);
     }
 
     /**
