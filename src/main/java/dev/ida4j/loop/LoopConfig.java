@@ -49,6 +49,9 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
                          int keepCheckpoints, int threads, int generationWorkers, boolean sampledTeacher) {
 
+    /** The reference's dropout in X and H′: the default, and what runs saved before the setting existed used. */
+    public static final float REFERENCE_DROPOUT = 0.1f;
+
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -120,9 +123,9 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     /** Defaults for a run on a small CPU: the reference's algorithm with smaller batches and a faster optimiser. */
     public static LoopConfig defaults(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
         int start = Math.min(size, 8);
-        return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, 0.1f, 1e-3f, 0.98f,
-                1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25, 500, 3, 1, 0,
-                false);
+        return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, REFERENCE_DROPOUT,
+                1e-3f, 0.98f, 1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25,
+                500, 3, 1, 0, false);
     }
 
     /**
@@ -152,7 +155,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                 tree = o.deepCopy().put("sampledTeacher", true);
             }
             if (tree instanceof ObjectNode o && !o.has("dropout")) {
-                tree = o.deepCopy().put("dropout", 0.1f);
+                tree = o.deepCopy().put("dropout", REFERENCE_DROPOUT);
             }
             return JSON.treeToValue(tree, LoopConfig.class);
         } catch (JacksonException e) {

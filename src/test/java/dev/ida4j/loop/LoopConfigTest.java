@@ -32,7 +32,7 @@ class LoopConfigTest {
         LoopConfig cfg = LoopConfig.defaults("union-find", Mode.AMPLIFICATION, 8, 10, 0, 3).with("dropout", 0f);
         ObjectNode saved = JSON.valueToTree(cfg);
         saved.remove("dropout");
-        assertThat(LoopConfig.fromJson(saved).dropout()).isEqualTo(0.1f);
+        assertThat(LoopConfig.fromJson(saved).dropout()).isEqualTo(LoopConfig.REFERENCE_DROPOUT).isEqualTo(0.1f);
     }
 
     @Test
