@@ -23,8 +23,25 @@ status=0
 echo "run.sh: $(date -u +%FT%TZ) on $(hostname); $("$java" -version 2>&1 | head -n1)"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 
+# the Python environment that holds PyTorch keeps cuBLAS in its nvidia/*/lib folders: search them too, even when
+# that environment is not activated (GPU images often put it under /opt)
+if py_prefix="$(python3 -c 'import sys; print(sys.prefix)' 2>/dev/null)"; then
+  for d in "$py_prefix"/lib/python3*/site-packages/nvidia/*/lib; do
+    [[ -d $d ]] && IDA4J_CUDA_LIBS="${IDA4J_CUDA_LIBS:+$IDA4J_CUDA_LIBS:}$d"
+  done
+  export IDA4J_CUDA_LIBS="${IDA4J_CUDA_LIBS:-}"
+fi
+echo "run.sh: IDA4J_CUDA_LIBS=${IDA4J_CUDA_LIBS:-(unset)}"
+
+# every step has a time limit (seconds, scaled by LIMIT_SCALE), so that one hung step cannot eat a short GPU lease
+scale="${LIMIT_SCALE:-1}"
+limited() {
+  local seconds=$(( $1 * scale )); shift
+  timeout --kill-after=10 "$seconds" "$@"
+}
+
 # 1. does the backend see a GPU? (one line, exit 1, when not)
-probe="$("${cli[@]}" bench gemm --device cuda --m 256 --n 256 --k 256 --reps 3 --json 2>&1)"
+probe="$(limited 60 "${cli[@]}" bench gemm --device cuda --m 256 --n 256 --k 256 --reps 3 --json 2>&1)"
 probe_rc=$?
 echo "$probe"
 gpu=1
@@ -33,7 +50,7 @@ if [[ $probe_rc -ne 0 ]]; then
 fi
 
 # 2. the GPU test group: contract suite through the device, parity with the CPU, device memory, sticky errors
-"$java" "${flags[@]}" -cp "$here/lib/*" org.junit.platform.console.ConsoleLauncher execute \
+limited 240 "$java" "${flags[@]}" -cp "$here/lib/*" org.junit.platform.console.ConsoleLauncher execute \
   --select-package dev.ida4j.backend --include-tag gpu --details tree --disable-banner --disable-ansi-colors \
   --reports-dir "$OUT/junit" || status=1
 
@@ -44,23 +61,28 @@ fi
 
 # 3. ida4j's benchmarks on the GPU (TF32 matrix products, fp32 everything else)
 bench() {
+  local seconds=$1; shift
   echo "run.sh: ida4j $*"
-  "${cli[@]}" "$@" --json 2>>"$OUT/log.txt" | tee -a "$OUT/bench.jsonl" || status=1
+  limited "$seconds" "${cli[@]}" "$@" --json 2>>"$OUT/log.txt" | tee -a "$OUT/bench.jsonl" || status=1
 }
-bench bench gemm --device cuda --m 4096 --n 4096 --k 4096 --reps 20
-bench bench step --device cuda --preset tiny-gpt --steps 30 --warmup 5 --warmup-seconds 5
-bench bench step --device cuda --preset gpt2-small --steps 10 --warmup 3 --warmup-seconds 5
-bench bench step --device cuda --preset answerer-small --steps 20 --warmup 5 --warmup-seconds 5
-bench bench tree --device cuda
+bench 60 bench gemm --device cuda --m 4096 --n 4096 --k 4096 --reps 20
+bench 60 bench step --device cuda --preset tiny-gpt --steps 30 --warmup 5 --warmup-seconds 5
+bench 120 bench step --device cuda --preset gpt2-small --steps 10 --warmup 3 --warmup-seconds 5
+bench 60 bench step --device cuda --preset answerer-small --steps 20 --warmup 5 --warmup-seconds 5
+bench 60 bench tree --device cuda
 
 # 4. the PyTorch twin on the same card and precision, when PyTorch with CUDA is installed
 if python3 -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)" 2>/dev/null; then
   for preset in tiny-gpt gpt2-small; do
     echo "run.sh: pytorch $preset"
-    python3 "$here/pytorch/gpu_step.py" --preset "$preset" | tee -a "$OUT/bench.jsonl" || status=1
+    limited 120 python3 "$here/pytorch/gpu_step.py" --preset "$preset" | tee -a "$OUT/bench.jsonl" || status=1
   done
 else
   echo "run.sh: no PyTorch with CUDA here (python3 -c 'import torch' failed or sees no GPU): no peer figures"
 fi
+# 5. where the GPT-2-small step's time goes (each op synchronized: slower than the step above, for tuning only)
+echo "run.sh: ida4j bench step --device cuda --preset gpt2-small --profile"
+limited 90 "${cli[@]}" bench step --device cuda --preset gpt2-small --steps 3 --warmup 1 --warmup-seconds 0 \
+  --profile --json 2>&1 | tee -a "$OUT/profile.txt" || status=1
 echo "run.sh: done, status $status; results in $OUT"
 exit $status
