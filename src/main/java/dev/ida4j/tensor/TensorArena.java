@@ -37,9 +37,7 @@ public final class TensorArena implements AutoCloseable {
 
     /** One block holding every tensor of {@code layout}, each a view at its fixed offset. */
     public synchronized TensorSet allocate(String setName, TensorLayout layout) {
-        MemorySegment block = block(setName, layout.elements() * DType.F32.bytes());
-        Tensor all = new Tensor(setName, DType.F32, new int[] {Math.toIntExact(layout.elements())}, block, this);
-        return new TensorSet(setName, layout, all);
+        return new TensorSet(setName, layout, block(setName, layout.elements() * DType.F32.bytes()), this);
     }
 
     private MemorySegment block(String what, long byteSize) {

@@ -3,6 +3,7 @@ package dev.ida4j.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
 class TensorArenaTest {
@@ -74,6 +75,48 @@ class TensorArenaTest {
             assertThat(grads.get("w").segment().address() - grads.all().segment().address()).isEqualTo(32 * 4);
             assertThat(params.all().segment().address() % 64).isZero();
             assertThatThrownBy(() -> params.get("nope")).hasMessageContaining("'nope'");
+        }
+    }
+
+    @Test
+    void shouldCutSetsLargerThanOneTensorCanIndexIntoViewsAndRefuseTheirFlatTensor() {
+        // GPT-2 small's activations at batch 8 × 1024 are about 2.5 billion floats: the flat view cannot be one int-
+        // indexed tensor, but every tensor of the set still fits. The allocator hands out address space it never
+        // touches (nothing reads it), so the test costs no memory.
+        TensorLayout layout = TensorLayout.builder().add("logits", 8, 1024, 50257).add("att", 12, 8, 12, 1024, 1024)
+                .add("preatt", 12, 8, 12, 1024, 1024).add("tail", 3).build();
+        assertThat(layout.elements()).isGreaterThan(Integer.MAX_VALUE);
+        try (TensorArena arena = new TensorArena("gpt", new Untouched())) {
+            TensorSet acts = arena.allocate("acts", layout);
+            long base = acts.get("logits").segment().address();
+            Tensor tail = acts.get("tail");
+            assertThat(tail.segment().address() - base).isEqualTo(layout.entry("tail").offset() * 4);
+            assertThat(tail.segment().byteSize()).isEqualTo(12);
+            assertThat(acts.get("att").numel()).isEqualTo(12L * 8 * 12 * 1024 * 1024);
+            assertThatThrownBy(acts::all).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("set 'acts' has " + layout.elements() + " elements");
+        }
+    }
+
+    /** Address space at a fixed fake address, never dereferenced (not host-accessible). */
+    private static final class Untouched implements Allocator {
+        @Override
+        public MemorySegment allocate(long bytes) {
+            return MemorySegment.ofAddress(1L << 40).reinterpret(bytes);
+        }
+
+        @Override
+        public boolean hostAccessible() {
+            return false;
+        }
+
+        @Override
+        public String device() {
+            return "untouched";
+        }
+
+        @Override
+        public void close() {
         }
     }
 }
