@@ -2,8 +2,10 @@
 # Verifies and benchmarks ida4j's CUDA backend on this machine, with the bundled Java runtime only (no JDK, Maven
 # or network needed). Run from anywhere: ./run.sh   Results go to $OUT (default: ./results next to this script):
 #   junit/             the GPU test group's reports (contract suite on the device, parity, memory, sticky errors)
-#   bench.jsonl        one JSON line per benchmark: ida4j (tiny-gpt, gpt2-small, answerer-small steps, tree, gemm)
-#                      and, when PyTorch with CUDA is importable, PyTorch's twin on the same card and precision
+#   bench.jsonl        one JSON line per benchmark: ida4j (tiny-gpt, gpt2-small, answerer-small steps, gemm, each in
+#                      TF32 and BF16; tree) and, when PyTorch with CUDA is importable, PyTorch's twin of the two GPT
+#                      steps on the same card in TF32 and in BF16 autocast
+#   profile.txt        the time per op of ida4j's gpt2-small step
 #   log.txt            everything printed
 # Libraries are found by soname as the backend does (IDA4J_CUDA_LIBS, the loader path, /usr/local/cuda/lib64, the
 # nvidia/*/lib folders of Python environments); set IDA4J_CUDA_LIBS if they live elsewhere.
@@ -59,23 +61,30 @@ if [[ $gpu -eq 0 ]]; then
   exit $(( status == 0 ? 4 : status ))
 fi
 
-# 3. ida4j's benchmarks on the GPU (TF32 matrix products, fp32 everything else)
+# 3. ida4j's benchmarks on the GPU: TF32, then BF16 matrix products (fp32 storage and everything else)
 bench() {
   local seconds=$1; shift
   echo "run.sh: ida4j $*"
   limited "$seconds" "${cli[@]}" "$@" --json 2>>"$OUT/log.txt" | tee -a "$OUT/bench.jsonl" || status=1
 }
-bench 60 bench gemm --device cuda --m 4096 --n 4096 --k 4096 --reps 20
-bench 60 bench step --device cuda --preset tiny-gpt --steps 30 --warmup 5 --warmup-seconds 5
-bench 120 bench step --device cuda --preset gpt2-small --steps 10 --warmup 3 --warmup-seconds 5
-bench 60 bench step --device cuda --preset answerer-small --steps 20 --warmup 5 --warmup-seconds 5
+for precision in tf32 bf16; do
+  bench 60 bench gemm --device cuda --precision $precision --m 4096 --n 4096 --k 4096 --reps 20
+  bench 60 bench step --device cuda --precision $precision --preset tiny-gpt --steps 30 --warmup 5 --warmup-seconds 5
+  bench 120 bench step --device cuda --precision $precision --preset gpt2-small --steps 10 --warmup 3 \
+    --warmup-seconds 5
+  bench 60 bench step --device cuda --precision $precision --preset answerer-small --steps 20 --warmup 5 \
+    --warmup-seconds 5
+done
 bench 60 bench tree --device cuda
 
 # 4. the PyTorch twin on the same card and precision, when PyTorch with CUDA is installed
 if python3 -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)" 2>/dev/null; then
-  for preset in tiny-gpt gpt2-small; do
-    echo "run.sh: pytorch $preset"
-    limited 120 python3 "$here/pytorch/gpu_step.py" --preset "$preset" | tee -a "$OUT/bench.jsonl" || status=1
+  for precision in tf32 bf16; do
+    for preset in tiny-gpt gpt2-small; do
+      echo "run.sh: pytorch $preset $precision"
+      limited 120 python3 "$here/pytorch/gpu_step.py" --preset "$preset" --precision $precision \
+        | tee -a "$OUT/bench.jsonl" || status=1
+    done
   done
 else
   echo "run.sh: no PyTorch with CUDA here (python3 -c 'import torch' failed or sees no GPU): no peer figures"

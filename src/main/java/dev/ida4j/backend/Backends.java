@@ -22,10 +22,23 @@ public final class Backends {
      * @throws DeviceUnavailableException for "cuda" on a machine without a usable GPU, in one line
      */
     public static Backend create(String device, int threads) {
+        return create(device, threads, device.equals("cuda") ? MatmulPrecision.TF32 : MatmulPrecision.FP32);
+    }
+
+    /**
+     * {@link #create(String, int)} with the matrix products' precision: any on "cuda", fp32 alone on the CPU ones.
+     *
+     * @throws IllegalArgumentException for an unknown device, or a precision the device does not have
+     */
+    public static Backend create(String device, int threads, MatmulPrecision precision) {
+        if ((device.equals("cpu") || device.equals("reference")) && precision != MatmulPrecision.FP32) {
+            throw new IllegalArgumentException("precision " + precision.label() + " needs --device cuda: the "
+                    + device + " backend computes in fp32");
+        }
         return switch (device) {
             case "cpu" -> cpu(threads);
             case "reference" -> new CheckedBackend(new ReferenceBackend());
-            case "cuda" -> new CheckedBackend(CudaBackend.open(0, true));
+            case "cuda" -> new CheckedBackend(CudaBackend.open(0, precision));
             default -> throw new IllegalArgumentException(
                     "unknown device '" + device + "': expected cpu, reference or cuda");
         };

@@ -21,6 +21,7 @@ final class AnswererStepBench {
     static final int QUESTIONS = 16;
 
     private final String device;
+    private final String precision;
     private final int threads;
     private final int steps;
     private final int warmup;
@@ -28,9 +29,10 @@ final class AnswererStepBench {
     private final boolean json;
     private final boolean profile;
 
-    AnswererStepBench(String device, int threads, int steps, int warmup, double warmupSeconds, boolean json,
-                      boolean profile) {
+    AnswererStepBench(String device, String precision, int threads, int steps, int warmup, double warmupSeconds,
+                      boolean json, boolean profile) {
         this.device = device;
+        this.precision = precision;
         this.threads = threads;
         this.steps = steps;
         this.warmup = warmup;
@@ -41,8 +43,9 @@ final class AnswererStepBench {
 
     void run() {
         AnswererConfig cfg = AnswererConfig.small(11, 4, 8, 2);
-        ProfilingBackend profiler = profile ? new ProfilingBackend(BenchCommand.backend(device, threads)) : null;
-        try (Backend be = profile ? profiler : BenchCommand.backend(device, threads);
+        Backend backend = BenchCommand.backend(device, threads, precision);
+        ProfilingBackend profiler = profile ? new ProfilingBackend(backend) : null;
+        try (Backend be = profile ? profiler : backend;
              Answerer model = new Answerer(be, cfg, CONTEXTS, FACTS, QUESTIONS);
              AdamW opt = new AdamW(be, model.params(), new AdamW.Settings(1e-5f, 0.9f, 0.98f, 1e-8f, 0f, 1f))) {
             model.initialize(1);
@@ -80,7 +83,8 @@ final class AnswererStepBench {
             double tokensPerS = tokens / (med / 1e3);
             if (json) {
                 System.out.println(new JsonLine().put("bench", "step").put("preset", "answerer-small")
-                        .put("device", device).put("threads", threads).put("contexts", CONTEXTS).put("facts", FACTS)
+                        .put("device", device).put("precision", BenchCommand.precisionLabel(device, precision))
+                        .put("threads", threads).put("contexts", CONTEXTS).put("facts", FACTS)
                         .put("questions", QUESTIONS).put("steps", steps).put("ms_per_step", med)
                         .put("ms_min", Arrays.stream(ms).min().orElseThrow())
                         .put("questions_per_s", questionsPerS).put("tokens_per_s", tokensPerS).put("loss", loss));

@@ -2,6 +2,7 @@ package dev.ida4j.cli;
 
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.Backends;
+import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.backend.DeviceUnavailableException;
 import dev.ida4j.backend.ProfilingBackend;
 import dev.ida4j.model.gpt.Gpt;
@@ -45,11 +46,17 @@ final class BenchCommand {
     }
 
     static Backend backend(String device, int threads) {
+        return backend(device, threads, null);
+    }
+
+    /** {@link #backend(String, int)} with the matrix products at {@code precision} (null: the device's default). */
+    static Backend backend(String device, int threads, String precision) {
         if (threads < 1) {
             throw new Main.UsageException("--threads must be at least 1, got " + threads);
         }
         try {
-            return Backends.create(device, threads);
+            return precision == null ? Backends.create(device, threads)
+                    : Backends.create(device, threads, MatmulPrecision.parse(precision));
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         } catch (DeviceUnavailableException e) {
@@ -76,6 +83,9 @@ final class BenchCommand {
         String device;
         @Option(names = "--reps", defaultValue = "30", description = "timed repetitions (default ${DEFAULT-VALUE})")
         int reps;
+        @Option(names = "--precision", description = "matrix products: fp32, tf32 or bf16 (fp32 storage and"
+                + " accumulation either way); default tf32 on cuda, fp32 (the only one) on the CPU backends")
+        String precision;
         @Option(names = "--json", description = "print one JSON line")
         boolean json;
 
@@ -85,7 +95,7 @@ final class BenchCommand {
                 throw new Main.UsageException("--m, --n, --k and --reps must be positive");
             }
             int t = threads == null ? defaultThreads() : threads;
-            try (Backend be = backend(device, t); TensorArena arena = be.arena("bench-gemm")) {
+            try (Backend be = backend(device, t, precision); TensorArena arena = be.arena("bench-gemm")) {
                 Tensor a = arena.allocate("A", DType.F32, transA ? new int[] {k, m} : new int[] {m, k});
                 Tensor b = arena.allocate("B", DType.F32, transB ? new int[] {n, k} : new int[] {k, n});
                 Tensor c = arena.allocate("C", DType.F32, m, n);
@@ -108,7 +118,7 @@ final class BenchCommand {
                 double gflops = flops / (med * 1e6);
                 if (json) {
                     System.out.println(new JsonLine().put("bench", "gemm").put("device", device)
-                            .put("threads", t).put("m", m).put("n", n).put("k", k)
+                            .put("precision", precisionLabel(device, precision)).put("threads", t).put("m", m).put("n", n).put("k", k)
                             .put("trans_a", transA).put("trans_b", transB).put("reps", reps)
                             .put("ms", med).put("ms_min", Arrays.stream(ms).min().orElseThrow())
                             .put("gflops", gflops));
@@ -118,6 +128,11 @@ final class BenchCommand {
                 }
             }
         }
+    }
+
+    /** The precision a backend made by {@link #backend(String, int, String)} computes its products at. */
+    static String precisionLabel(String device, String precision) {
+        return precision != null ? MatmulPrecision.parse(precision).label() : device.equals("cuda") ? "tf32" : "fp32";
     }
 
     static void fillRandom(Backend be, Tensor t, long seed) {
@@ -145,6 +160,9 @@ final class BenchCommand {
         String device;
         @Option(names = "--steps", defaultValue = "20", description = "timed steps (default ${DEFAULT-VALUE})")
         int steps;
+        @Option(names = "--precision", description = "matrix products: fp32, tf32 or bf16 (fp32 storage and"
+                + " accumulation either way); default tf32 on cuda, fp32 (the only one) on the CPU backends")
+        String precision;
         @Option(names = "--warmup", defaultValue = "5", description = "untimed steps first (default ${DEFAULT-VALUE})")
         int warmup;
         @Option(names = "--warmup-seconds", defaultValue = "15",
@@ -175,15 +193,15 @@ final class BenchCommand {
                         + " --profile");
             }
             if (preset.equals("answerer-small")) {
-                new AnswererStepBench(device, t, steps, warmup, warmupSeconds, json, profile).run();
+                new AnswererStepBench(device, precision, t, steps, warmup, warmupSeconds, json, profile).run();
                 return;
             }
             boolean gpt2 = preset.equals("gpt2-small");
             GptConfig cfg = gpt2 ? GptConfig.gpt2Small() : GptConfig.tinyGpt();
             int batch = gpt2 ? 8 : 32;
             int seq = cfg.maxT();
-            ProfilingBackend profiler = profile ? new ProfilingBackend(backend(device, t)) : null;
-            try (Backend be = profile ? profiler : backend(device, t);
+            ProfilingBackend profiler = profile ? new ProfilingBackend(backend(device, t, precision)) : null;
+            try (Backend be = profile ? profiler : backend(device, t, precision);
                  Gpt model = new Gpt(be, cfg, batch, seq);
                  AdamW opt = new AdamW(be, model.params(), AdamW.Settings.of(3e-4f, 0.1f));
                  Arena host = Arena.ofConfined()) {
@@ -224,7 +242,8 @@ final class BenchCommand {
                 double gflops = tokensPerS * cfg.flopsPerToken() / 1e9;
                 if (json) {
                     System.out.println(new JsonLine().put("bench", "step").put("preset", preset)
-                            .put("device", device).put("threads", t).put("batch", batch).put("seq", seq)
+                            .put("device", device).put("precision", precisionLabel(device, precision))
+                            .put("threads", t).put("batch", batch).put("seq", seq)
                             .put("steps", steps).put("ms_per_step", med)
                             .put("ms_min", Arrays.stream(ms).min().orElseThrow())
                             .put("tokens_per_s", tokensPerS).put("gflops", gflops).put("loss", loss));
@@ -267,7 +286,7 @@ final class BenchCommand {
                         ms[i] = (System.nanoTime() - t0) / 1e6;
                     }
                     System.out.println(new JsonLine().put("bench", "step").put("preset", preset).put("device", device)
-                            .put("threads", threads).put("steps", n).put("ms_per_step", median(ms)).put("ms", ms));
+                            .put("precision", precisionLabel(device, precision)).put("threads", threads).put("steps", n).put("ms_per_step", median(ms)).put("ms", ms));
                     System.out.flush();
                 }
             } catch (IOException e) {

@@ -20,7 +20,7 @@ class MainTest {
         String line = io.out().strip();
         assertThat(line.lines()).hasSize(1);
         assertThat(line).startsWith("{\"bench\":\"gemm\"").contains("\"m\":33").contains("\"gflops\":")
-                .contains("\"ms\":").endsWith("}");
+                .contains("\"ms\":").contains("\"precision\":\"fp32\"").endsWith("}");
     }
 
     @Test
@@ -75,5 +75,17 @@ class MainTest {
         assertThat(io.err()).contains("unknown device 'tpu': expected cpu, reference or cuda");
         assertThat(Main.run("bench", "gemm", "--m", "x")).isEqualTo(2);
         assertThat(Main.run("frobnicate")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRefuseAPrecisionTheDeviceLacksOrThatDoesNotExistBeforeAnyWork() {
+        assertThat(Main.run("bench", "gemm", "--precision", "bf16", "--reps", "1")).isEqualTo(2);
+        assertThat(io.err()).contains("precision bf16 needs --device cuda: the cpu backend computes in fp32")
+                .doesNotContain("\tat ");
+        assertThat(Main.run("bench", "step", "--device", "reference", "--precision", "tf32")).isEqualTo(2);
+        assertThat(io.err()).contains("precision tf32 needs --device cuda: the reference backend computes in fp32");
+        assertThat(Main.run("bench", "gemm", "--precision", "fp8")).isEqualTo(2);
+        assertThat(io.err()).contains("unknown precision 'fp8': expected fp32, tf32, bf16");
+        assertThat(io.out()).isEmpty();
     }
 }

@@ -59,6 +59,7 @@ class NoGpuTest {
         assertOneLineNoGpu("bench", "gemm", "--device", "cuda", "--m", "8", "--n", "8", "--k", "8");
         assertOneLineNoGpu("bench", "step", "--preset", "tiny-gpt", "--device", "cuda", "--steps", "1");
         assertOneLineNoGpu("bench", "step", "--preset", "answerer-small", "--device", "cuda", "--steps", "1");
+        assertOneLineNoGpu("bench", "step", "--preset", "gpt2-small", "--device", "cuda", "--precision", "bf16");
         assertOneLineNoGpu("bench", "tree", "--device", "cuda");
         assertOneLineNoGpu("train", "--task", "wildcard-search", "--size", "4", "--steps", "1", "--device", "cuda",
                 "--out", tmp.resolve("run-cuda").toString());

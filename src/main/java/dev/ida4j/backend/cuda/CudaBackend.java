@@ -6,6 +6,7 @@ import dev.ida4j.backend.Activation;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.DeviceUnavailableException;
 import dev.ida4j.backend.DropoutRng;
+import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.bindings.CudaRuntime;
 import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
@@ -14,7 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The CUDA backend: tensors in GPU memory, GEMMs in cuBLAS (fp32 storage, TF32 tensor cores when asked), every
+ * The CUDA backend: tensors in GPU memory, GEMMs in cuBLAS (fp32 storage; exact, TF32 or BF16 products), every
  * other op a kernel of {@code native/} launched on one stream. Calls return as soon as the work is queued; only
  * {@link #copyOut}, {@link #sumSquares}, {@link #synchronize} and the index checks of embeddings and cross-entropy
  * wait for the device (an out-of-range id is reported by name, as on the CPU, never read out of bounds).
@@ -41,12 +42,12 @@ public final class CudaBackend implements Backend {
     private final MemorySegment readback;
     private boolean closed;
 
-    private CudaBackend(CudaDevice device, boolean tf32) {
+    private CudaBackend(CudaDevice device, MatmulPrecision precision) {
         this.device = device;
         Kernels loaded = null;
         try {
             loaded = Kernels.load(device);
-            this.gemm = new Gemm(device, tf32);
+            this.gemm = new Gemm(device, precision);
             this.workspace = new Workspace(device);
             this.scalarMemory = new DeviceAllocator(device);
             this.scalars = scalarMemory.allocate(PARTIALS_OFFSET + 8L * Kernels.SUM_BLOCKS);
@@ -65,12 +66,12 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Opens GPU {@code ordinal}, with TF32 matrix products or exact fp32 ones.
+     * Opens GPU {@code ordinal}, its matrix products at {@code precision}.
      *
      * @throws DeviceUnavailableException in one line when there is no GPU, no driver, or a library is missing
      */
-    public static CudaBackend open(int ordinal, boolean tf32) {
-        return new CudaBackend(CudaDevice.open(ordinal, CudaLibraries.fromEnvironment()), tf32);
+    public static CudaBackend open(int ordinal, MatmulPrecision precision) {
+        return new CudaBackend(CudaDevice.open(ordinal, CudaLibraries.fromEnvironment()), precision);
     }
 
     /** Null when a CUDA device can be used here, else why not (for tests that skip, and for messages). */

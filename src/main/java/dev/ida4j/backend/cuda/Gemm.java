@@ -2,6 +2,7 @@ package dev.ida4j.backend.cuda;
 
 import static dev.ida4j.backend.cuda.Status.cublas;
 
+import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.bindings.Cublas;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,9 +13,10 @@ import java.lang.foreign.ValueLayout;
  * leading dimension c. So C(M,N) = op(A)·op(B) is computed as the column-major Cᵀ(N,M) = op(B)ᵀ·op(A)ᵀ: the
  * operands swap places, keep their transpose flags, and every leading dimension is a row length.
  *
- * <p>fp32 storage; the compute type is CUBLAS_COMPUTE_32F (exact fp32) or, with {@code tf32}, 
- * CUBLAS_COMPUTE_32F_FAST_TF32 (tensor cores, 10-bit mantissa inputs, fp32 accumulation), as PyTorch's
- * {@code allow_tf32}.
+ * <p>fp32 storage; the compute type is CUBLAS_COMPUTE_32F (exact fp32), CUBLAS_COMPUTE_32F_FAST_TF32 (tensor
+ * cores, inputs rounded to 10 mantissa bits, fp32 accumulation: PyTorch's {@code allow_tf32}) or
+ * CUBLAS_COMPUTE_32F_FAST_16BF (inputs rounded to bfloat16, fp32 accumulation: PyTorch's
+ * {@code set_float32_matmul_precision("medium")}); cuBLAS converts the fp32 operands itself.
  */
 final class Gemm implements AutoCloseable {
     private final CudaDevice device;
@@ -23,9 +25,13 @@ final class Gemm implements AutoCloseable {
     private final MemorySegment alpha = arena.allocate(ValueLayout.JAVA_FLOAT);
     private final MemorySegment beta = arena.allocate(ValueLayout.JAVA_FLOAT);
 
-    Gemm(CudaDevice device, boolean tf32) {
+    Gemm(CudaDevice device, MatmulPrecision precision) {
         this.device = device;
-        this.computeType = tf32 ? Cublas.CUBLAS_COMPUTE_32F_FAST_TF32() : Cublas.CUBLAS_COMPUTE_32F();
+        this.computeType = switch (precision) {
+            case FP32 -> Cublas.CUBLAS_COMPUTE_32F();
+            case TF32 -> Cublas.CUBLAS_COMPUTE_32F_FAST_TF32();
+            case BF16 -> Cublas.CUBLAS_COMPUTE_32F_FAST_16BF();
+        };
     }
 
     /**

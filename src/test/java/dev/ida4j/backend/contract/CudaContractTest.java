@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.CheckedBackend;
 import dev.ida4j.backend.HostMirror;
+import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.backend.cuda.CudaBackend;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +28,7 @@ class CudaContractTest {
     }
 
     static Stream<Named<Backend>> cuda() {
-        return Stream.of(Named.of("cuda", new CheckedBackend(HostMirror.of(CudaBackend.open(0, false)))));
+        return Stream.of(Named.of("cuda", new CheckedBackend(HostMirror.of(CudaBackend.open(0, MatmulPrecision.FP32)))));
     }
 
     @Nested

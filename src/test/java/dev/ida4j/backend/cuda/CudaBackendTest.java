@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.Backends;
 import dev.ida4j.backend.CheckedBackend;
+import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.model.gpt.Gpt;
 import dev.ida4j.model.gpt.GptConfig;
 import dev.ida4j.optim.AdamW;
@@ -22,12 +23,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The CUDA backend on its own device memory (what the mirrored contract suite cannot see): arenas, copies, host
  * access refused, out of memory, index checks, the deterministic sum of squares, and whole training steps of the
- * tiny GPT against the CPU backend in fp32 and TF32. Tagged {@code gpu}: skipped, with the reason, without a device.
+ * tiny GPT against the CPU backend at each matrix-product precision, and BF16 products against their emulation.
+ * Tagged {@code gpu}: skipped, with the reason, without a device.
  */
 @Tag("gpu")
 class CudaBackendTest {
@@ -38,8 +40,8 @@ class CudaBackendTest {
         assumeTrue(reason == null, () -> "no CUDA device: " + reason);
     }
 
-    private static Backend cuda(boolean tf32) {
-        return new CheckedBackend(CudaBackend.open(0, tf32));
+    private static Backend cuda(MatmulPrecision precision) {
+        return new CheckedBackend(CudaBackend.open(0, precision));
     }
 
     private static float[] read(Backend backend, Tensor t, Arena host) {
@@ -54,7 +56,7 @@ class CudaBackendTest {
 
     @Test
     void shouldRoundTripThroughDeviceMemoryAndFillAView() {
-        try (Backend backend = cuda(false); TensorArena arena = backend.arena("t"); Arena host = Arena.ofConfined()) {
+        try (Backend backend = cuda(MatmulPrecision.FP32); TensorArena arena = backend.arena("t"); Arena host = Arena.ofConfined()) {
             assertThat(backend.name()).isEqualTo("cuda:0");
             assertThat(arena.hostAccessible()).isFalse();
             Tensor t = arena.allocate("t", DType.F32, 3, 7);
@@ -79,7 +81,7 @@ class CudaBackendTest {
 
     @Test
     void shouldRefuseHostAccessAndHostTensors() {
-        try (Backend backend = cuda(false); TensorArena arena = backend.arena("dev");
+        try (Backend backend = cuda(MatmulPrecision.FP32); TensorArena arena = backend.arena("dev");
              TensorArena hostArena = TensorArena.host("host")) {
             Tensor t = arena.allocate("weights", DType.F32, 4);
             assertThatThrownBy(() -> t.get(0)).isInstanceOf(IllegalStateException.class)
@@ -92,7 +94,7 @@ class CudaBackendTest {
 
     @Test
     void shouldNameTheBytesRequestedAndFreeWhenOutOfMemoryAndKeepWorking() {
-        try (Backend backend = cuda(false); TensorArena arena = backend.arena("huge"); Arena host = Arena.ofConfined()) {
+        try (Backend backend = cuda(MatmulPrecision.FP32); TensorArena arena = backend.arena("huge"); Arena host = Arena.ofConfined()) {
             assertThatThrownBy(() -> arena.allocate("too-big", DType.F32, 1 << 30, 1 << 10))
                     .isInstanceOf(CudaException.class)
                     .hasMessageContaining("out of GPU memory on cuda:0").hasMessageContaining("4398046511104 bytes")
@@ -106,7 +108,7 @@ class CudaBackendTest {
 
     @Test
     void shouldReportAnIdOutsideTheTableFromDeviceMemory() {
-        try (Backend backend = cuda(false); TensorArena arena = backend.arena("emb"); Arena host = Arena.ofConfined()) {
+        try (Backend backend = cuda(MatmulPrecision.FP32); TensorArena arena = backend.arena("emb"); Arena host = Arena.ofConfined()) {
             Tensor wte = arena.allocate("wte", DType.F32, 5, 3);
             Tensor ids = arena.allocate("ids", DType.I32, 2, 3);
             backend.copyIn(ids, host.allocateFrom(ValueLayout.JAVA_INT, 0, 1, 2, 3, 4, 7));
@@ -125,7 +127,7 @@ class CudaBackendTest {
 
     @Test
     void shouldSumSquaresInDoubleTheSameEveryTime() {
-        try (Backend backend = cuda(false); TensorArena arena = backend.arena("x"); Arena host = Arena.ofConfined()) {
+        try (Backend backend = cuda(MatmulPrecision.FP32); TensorArena arena = backend.arena("x"); Arena host = Arena.ofConfined()) {
             int n = 3_000_017;
             float[] values = new float[n];
             SplittableRandom r = new SplittableRandom(5);
@@ -144,19 +146,102 @@ class CudaBackendTest {
 
     /** Ten AdamW steps of the tiny GPT from the same weights and batches: CUDA's losses track the CPU backend's. */
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void shouldTrainTheTinyGptLikeTheCpuBackend(boolean tf32) {
+    @EnumSource(MatmulPrecision.class)
+    void shouldTrainTheTinyGptLikeTheCpuBackend(MatmulPrecision precision) {
         GptConfig cfg = new GptConfig(97, 24, 64, 2, 4);
         int batch = 3;
         float[] cpuLosses = losses(Backends.cpu(2), cfg, batch);
-        float[] cudaLosses = losses(cuda(tf32), cfg, batch);
-        // TF32 rounds the products' inputs to 10 mantissa bits: a looser bound, still far below the loss's motion
-        double tolerance = tf32 ? 2e-2 : 2e-4;
+        float[] cudaLosses = losses(cuda(precision), cfg, batch);
+        // TF32 and BF16 round the products' inputs to 10 and 7 mantissa bits: looser bounds, still far below the
+        // loss's motion over the ten steps
+        double tolerance = switch (precision) {
+            case FP32 -> 2e-4;
+            case TF32 -> 2e-2;
+            case BF16 -> 1e-1;
+        };
         for (int i = 0; i < cpuLosses.length; i++) {
-            assertThat((double) cudaLosses[i]).as("loss at step %d (tf32 %s)", i, tf32)
+            assertThat((double) cudaLosses[i]).as("loss at step %d (%s)", i, precision)
                     .isCloseTo(cpuLosses[i], within(tolerance * Math.max(1, Math.abs(cpuLosses[i]))));
         }
         assertThat(cpuLosses[cpuLosses.length - 1]).as("the run learns").isLessThan(cpuLosses[0]);
+        assertThat(cudaLosses[cudaLosses.length - 1]).as("the run learns (%s)", precision).isLessThan(cudaLosses[0]);
+    }
+
+    /**
+     * BF16 products are the exact products of the operands rounded to bfloat16 (to nearest, ties to even), summed
+     * in fp32: against that emulation the error is fp32 accumulation's, far below the rounding of the inputs,
+     * which the exact fp32 product differs by. Plain and transposed operands.
+     */
+    @Test
+    void shouldRoundBf16ProductInputsToBfloat16AndAccumulateInFp32() {
+        int m = 67;
+        int n = 45;
+        int k = 300;
+        SplittableRandom r = new SplittableRandom(17);
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (float) r.nextGaussian();
+        }
+        try (Backend backend = cuda(MatmulPrecision.BF16); TensorArena arena = backend.arena("bf16");
+             Arena host = Arena.ofConfined()) {
+            Tensor ta = arena.allocate("a", DType.F32, m, k);
+            Tensor taT = arena.allocate("aT", DType.F32, k, m);
+            Tensor tb = arena.allocate("b", DType.F32, k, n);
+            Tensor c = arena.allocate("c", DType.F32, m, n);
+            backend.copyIn(ta, floats(host, a));
+            backend.copyIn(taT, floats(host, transpose(a, m, k)));
+            backend.copyIn(tb, floats(host, b));
+            backend.matmul(c, ta, tb, m, n, k, false, false, false);
+            assertBf16Product(read(backend, c, host), a, b, m, n, k, "a·b");
+            backend.matmul(c, taT, tb, m, n, k, true, false, false);
+            assertBf16Product(read(backend, c, host), a, b, m, n, k, "aTᵀ·b");
+        }
+    }
+
+    private static void assertBf16Product(float[] got, float[] a, float[] b, int m, int n, int k, String what) {
+        double worstEmulated = 0;
+        double worstExact = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double emulated = 0;
+                double exact = 0;
+                double scale = 0;
+                for (int p = 0; p < k; p++) {
+                    emulated += (double) bf16(a[i * k + p]) * bf16(b[p * n + j]);
+                    exact += (double) a[i * k + p] * b[p * n + j];
+                    scale += Math.abs((double) a[i * k + p] * b[p * n + j]);
+                }
+                worstEmulated = Math.max(worstEmulated, Math.abs(got[i * n + j] - emulated) / scale);
+                worstExact = Math.max(worstExact, Math.abs(got[i * n + j] - exact) / scale);
+            }
+        }
+        // bfloat16 rounding moves each input by up to 2⁻⁹ relative: the exact product is off by about 1e-3 of
+        // Σ|a·b| at worst; fp32 accumulation of 300 terms by about 1e-6
+        assertThat(worstEmulated).as("%s: worst error against bf16-rounded inputs, relative to Σ|a·b|", what)
+                .isLessThan(1e-5);
+        assertThat(worstExact).as("%s: worst error against the exact fp32 product (bf16 really used)", what)
+                .isGreaterThan(1e-4);
+    }
+
+    /** x rounded to the nearest bfloat16 (ties to even), as a float. */
+    private static float bf16(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        int rounded = bits + 0x7FFF + ((bits >>> 16) & 1);
+        return Float.intBitsToFloat(rounded & 0xFFFF0000);
+    }
+
+    private static float[] transpose(float[] x, int rows, int cols) {
+        float[] t = new float[x.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = x[i * cols + j];
+            }
+        }
+        return t;
     }
 
     private static float[] losses(Backend backend, GptConfig cfg, int batch) {
