@@ -156,12 +156,20 @@ final class Gemm {
                 int slices = Math.min(group, (k - pc0 + KC - 1) / KC);
                 MemorySegment pb = shared == null ? packB[worker] : packB[block & 1];
                 int items = panels * slices;
-                for (int x = next(shared, panelTickets(shared), panelBase, items, -1); x >= 0;
-                     x = next(shared, panelTickets(shared), panelBase, items, x)) {
-                    int z = x / panels;
-                    int pc = pc0 + z * KC;
-                    GemmPacking.packB(pb, z * slice, w.b, w.bOff, w.ldb, w.transB, jc, nc, pc, Math.min(KC, k - pc),
-                            x % panels);
+                if (shared == null && !w.transB) {
+                    // this thread packs the whole block: row by row across the panels, one stream per row
+                    for (int z = 0; z < slices; z++) {
+                        int pc = pc0 + z * KC;
+                        GemmPacking.packBRows(pb, z * slice, w.b, w.bOff, w.ldb, jc, nc, pc, Math.min(KC, k - pc));
+                    }
+                } else {
+                    for (int x = next(shared, panelTickets(shared), panelBase, items, -1); x >= 0;
+                         x = next(shared, panelTickets(shared), panelBase, items, x)) {
+                        int z = x / panels;
+                        int pc = pc0 + z * KC;
+                        GemmPacking.packB(pb, z * slice, w.b, w.bOff, w.ldb, w.transB, jc, nc, pc,
+                                Math.min(KC, k - pc), x % panels);
+                    }
                 }
                 panelBase += items;
                 if (shared != null) {

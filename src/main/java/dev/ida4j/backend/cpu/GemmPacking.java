@@ -143,6 +143,32 @@ final class GemmPacking {
         }
     }
 
+    /**
+     * {@link #packB} of every panel of the block at once, b not transposed, for a thread that packs the whole block
+     * itself: row p of op(b) is read left to right across all panels, one contiguous stream per row, instead of
+     * panel by panel down kc rows (kc separate short reads, each a page apart once a row is 4 KiB, which the
+     * prefetchers do not follow: the split-K weight gradients stalled on them).
+     */
+    static void packBRows(MemorySegment dst, long dOff, MemorySegment b, long bOff, long ldb,
+                          int j0, int nc, int p0, int kc) {
+        int whole = nc / NR;
+        long panel = 4L * kc * NR;
+        for (int p = 0; p < kc; p++) {
+            long src = bOff + 4 * ((p0 + p) * ldb + j0);
+            long dp = dOff + p * B_ROW;
+            for (int t = 0; t < whole; t++) {
+                long s = src + t * B_ROW;
+                long d = dp + t * panel;
+                for (int v = 0; v < NV; v++) {
+                    FloatVector.fromMemorySegment(S, b, s + v * VB, ORDER).intoMemorySegment(dst, d + v * VB, ORDER);
+                }
+            }
+        }
+        if (whole * NR < nc) {
+            packB(dst, dOff, b, bOff, ldb, false, j0, nc, p0, kc, whole);
+        }
+    }
+
     /** Scalar transposing packB of one panel for columns [jFrom, jTo) and K steps [pFrom, kc); zeros past cols. */
     private static void packBTransposed(MemorySegment dst, long d, MemorySegment b, long src, long ldb, int cols,
                                         int kc, int jFrom, int jTo, int pFrom) {
