@@ -2,9 +2,10 @@
 # Verifies and benchmarks ida4j's CUDA backend on this machine, with the bundled Java runtime only (no JDK, Maven
 # or network needed). Run from anywhere: ./run.sh   Results go to $OUT (default: ./results next to this script):
 #   junit/             the GPU test group's reports (contract suite on the device, parity, memory, sticky errors)
-#   bench.jsonl        one JSON line per benchmark: ida4j (tiny-gpt, gpt2-small, answerer-small steps, gemm, each in
-#                      TF32 and BF16; tree) and, when PyTorch with CUDA is importable, PyTorch's twin of the two GPT
-#                      steps on the same card in TF32 and in BF16 autocast
+#   bench.jsonl        one JSON line per benchmark: ida4j (gemm and the steps of tiny-gpt, gpt2-small, answerer-small
+#                      and answerer-paper, model X at the reference's size, each in TF32 and in BF16; tree) and,
+#                      when PyTorch with CUDA is importable, PyTorch's twin of the two GPT steps on the same card in
+#                      TF32 and in BF16 autocast
 #   profile.txt        the time per op of ida4j's gpt2-small step
 #   log.txt            everything printed
 # Libraries are found by soname as the backend does (IDA4J_CUDA_LIBS, the loader path, /usr/local/cuda/lib64, the
@@ -72,8 +73,10 @@ for precision in tf32 bf16; do
   bench 60 bench step --device cuda --precision $precision --preset tiny-gpt --steps 30 --warmup 5 --warmup-seconds 5
   bench 120 bench step --device cuda --precision $precision --preset gpt2-small --steps 10 --warmup 3 \
     --warmup-seconds 5
-  bench 60 bench step --device cuda --precision $precision --preset answerer-small --steps 20 --warmup 5 \
-    --warmup-seconds 5
+  for preset in answerer-small answerer-paper; do
+    bench 60 bench step --device cuda --precision $precision --preset $preset --steps 20 --warmup 5 \
+      --warmup-seconds 5
+  done
 done
 bench 60 bench tree --device cuda
 

@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * {@code ida4j bench step --preset answerer-small}: training steps of model X (small preset, dropout on) at a
- * reference-like batch: 50 contexts × 16 facts × 16 questions of permutation powering's sizes (V 11, W 4, Lq 8,
+ * {@code ida4j bench step --preset answerer-small} (or {@code answerer-paper}): training steps of model X (the small
+ * preset, or the reference's size: C 512, 8 heads, 6 + 3 layers; dropout on) at a reference-like batch: 50 contexts × 16 facts × 16 questions of permutation powering's sizes (V 11, W 4, Lq 8,
  * La 2), random tokens, Adam as the reference (β2 0.98, clip 1). Reports questions/s and tokens/s, where a step's
  * tokens are all it reads: facts b·f·W plus questions and answers b·q·(Lq + La).
  */
@@ -20,6 +20,7 @@ final class AnswererStepBench {
     static final int FACTS = 16;
     static final int QUESTIONS = 16;
 
+    private final String preset;
     private final String device;
     private final String precision;
     private final int threads;
@@ -29,8 +30,9 @@ final class AnswererStepBench {
     private final boolean json;
     private final boolean profile;
 
-    AnswererStepBench(String device, String precision, int threads, int steps, int warmup, double warmupSeconds,
-                      boolean json, boolean profile) {
+    AnswererStepBench(String preset, String device, String precision, int threads, int steps, int warmup,
+                      double warmupSeconds, boolean json, boolean profile) {
+        this.preset = preset;
         this.device = device;
         this.precision = precision;
         this.threads = threads;
@@ -42,7 +44,8 @@ final class AnswererStepBench {
     }
 
     void run() {
-        AnswererConfig cfg = AnswererConfig.small(11, 4, 8, 2);
+        AnswererConfig cfg = preset.equals("answerer-paper") ? AnswererConfig.paper(11, 4, 8, 2)
+                : AnswererConfig.small(11, 4, 8, 2);
         Backend backend = BenchCommand.backend(device, threads, precision);
         ProfilingBackend profiler = profile ? new ProfilingBackend(backend) : null;
         try (Backend be = profile ? profiler : backend;
@@ -82,7 +85,7 @@ final class AnswererStepBench {
             double questionsPerS = nq / (med / 1e3);
             double tokensPerS = tokens / (med / 1e3);
             if (json) {
-                System.out.println(new JsonLine().put("bench", "step").put("preset", "answerer-small")
+                System.out.println(new JsonLine().put("bench", "step").put("preset", preset)
                         .put("device", device).put("precision", BenchCommand.precisionLabel(device, precision))
                         .put("threads", threads).put("contexts", CONTEXTS).put("facts", FACTS)
                         .put("questions", QUESTIONS).put("steps", steps).put("ms_per_step", med)
@@ -90,8 +93,8 @@ final class AnswererStepBench {
                         .put("questions_per_s", questionsPerS).put("tokens_per_s", tokensPerS).put("loss", loss));
             } else {
                 System.out.printf(Locale.ROOT,
-                        "step answerer-small on %s, %d threads: %.1f ms/step, %.0f questions/s, %.0f tokens/s"
-                                + " (loss %.4f)%n", device, threads, med, questionsPerS, tokensPerS, loss);
+                        "step %s on %s, %d threads: %.1f ms/step, %.0f questions/s, %.0f tokens/s"
+                                + " (loss %.4f)%n", preset, device, threads, med, questionsPerS, tokensPerS, loss);
             }
             if (profile) {
                 System.err.print("time per op over " + steps + " steps:\n" + profiler.report());

@@ -150,9 +150,10 @@ final class BenchCommand {
             description = "Time full training steps (forward, backward, AdamW) of a preset model.")
     static final class StepBench implements Runnable {
         @Option(names = "--preset", defaultValue = "tiny-gpt",
-                description = "model preset: tiny-gpt (batch 32), gpt2-small (GPT-2 small's shape, batch 8: for GPUs)"
-                        + " or answerer-small (model X, small preset, at 50 contexts x 16 facts x 16 questions of"
-                        + " permutation-powering sizes) (default ${DEFAULT-VALUE})")
+                description = "model preset: tiny-gpt (batch 32), gpt2-small (GPT-2 small's shape, batch 8: for GPUs),"
+                        + " answerer-small (model X, small preset, at 50 contexts x 16 facts x 16 questions of"
+                        + " permutation-powering sizes) or answerer-paper (model X at the reference's size, same"
+                        + " batch: for GPUs) (default ${DEFAULT-VALUE})")
         String preset;
         @Option(names = "--threads", description = "threads (default: all processors)")
         Integer threads;
@@ -180,20 +181,21 @@ final class BenchCommand {
 
         @Override
         public void run() {
-            if (!List.of("tiny-gpt", "gpt2-small", "answerer-small").contains(preset)) {
+            if (!List.of("tiny-gpt", "gpt2-small", "answerer-small", "answerer-paper").contains(preset)) {
                 throw new Main.UsageException("unknown preset '" + preset
-                        + "': expected tiny-gpt, gpt2-small or answerer-small");
+                        + "': expected tiny-gpt, gpt2-small, answerer-small or answerer-paper");
             }
             if (steps < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
                 throw new Main.UsageException("--steps must be positive, --warmup and --warmup-seconds not negative");
             }
             int t = threads == null ? defaultThreads() : threads;
-            if (paired && (preset.equals("answerer-small") || profile)) {
+            boolean answerer = preset.startsWith("answerer-");
+            if (paired && (answerer || profile)) {
                 throw new Main.UsageException("--paired works with the tiny-gpt and gpt2-small presets, without"
                         + " --profile");
             }
-            if (preset.equals("answerer-small")) {
-                new AnswererStepBench(device, precision, t, steps, warmup, warmupSeconds, json, profile).run();
+            if (answerer) {
+                new AnswererStepBench(preset, device, precision, t, steps, warmup, warmupSeconds, json, profile).run();
                 return;
             }
             boolean gpt2 = preset.equals("gpt2-small");

@@ -68,6 +68,14 @@ class MainTest {
     }
 
     @Test
+    void shouldRunTheReferenceSizedAnswererStep() {
+        int code = Main.run("bench", "step", "--preset", "answerer-paper", "--threads", "2", "--steps", "1",
+                "--warmup", "0", "--warmup-seconds", "0", "--json");
+        assertThat(code).isZero();
+        assertThat(io.out().strip()).contains("\"preset\":\"answerer-paper\"").contains("\"questions_per_s\":");
+    }
+
+    @Test
     void shouldExitWithTwoAndOneLineOnBadUsage() {
         assertThat(Main.run("bench", "step", "--preset", "nope")).isEqualTo(2);
         assertThat(io.err()).contains("unknown preset 'nope'").doesNotContain("\tat ");
