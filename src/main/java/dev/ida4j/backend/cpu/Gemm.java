@@ -156,11 +156,14 @@ final class Gemm {
                 int slices = Math.min(group, (k - pc0 + KC - 1) / KC);
                 MemorySegment pb = shared == null ? packB[worker] : packB[block & 1];
                 int items = panels * slices;
-                if (shared == null && !w.transB) {
-                    // this thread packs the whole block: row by row across the panels, one stream per row
+                if (!w.transB) {
+                    // row by row across this thread's share of the panels (all of them when it works alone)
+                    int parts = shared == null ? 1 : shared.parts;
+                    int me = shared == null ? 0 : worker;
                     for (int z = 0; z < slices; z++) {
                         int pc = pc0 + z * KC;
-                        GemmPacking.packBRows(pb, z * slice, w.b, w.bOff, w.ldb, jc, nc, pc, Math.min(KC, k - pc));
+                        GemmPacking.packBRows(pb, z * slice, w.b, w.bOff, w.ldb, jc, nc, pc, Math.min(KC, k - pc),
+                                panels * me / parts, panels * (me + 1) / parts);
                     }
                 } else {
                     for (int x = next(shared, panelTickets(shared), panelBase, items, -1); x >= 0;
@@ -173,8 +176,8 @@ final class Gemm {
                 }
                 panelBase += items;
                 if (shared != null) {
-                    // the block is packed once every thread has arrived here (each left the loop above only when
-                    // no panel was left to claim, and its own claims are done)
+                    // the block is packed once every thread has arrived here (each has packed its share of the
+                    // panels, or claimed them until none was left)
                     shared.await(block + 1);
                 }
                 for (int q = next(shared, chunkTickets(shared), chunkBase, chunks, -1); q >= 0;

@@ -144,19 +144,19 @@ final class GemmPacking {
     }
 
     /**
-     * {@link #packB} of every panel of the block at once, b not transposed, for a thread that packs the whole block
-     * itself: row p of op(b) is read left to right across all panels, one contiguous stream per row, instead of
-     * panel by panel down kc rows (kc separate short reads, each a page apart once a row is 4 KiB, which the
-     * prefetchers do not follow: the split-K weight gradients stalled on them).
+     * {@link #packB} of panels [t0, t1) of the block at once, b not transposed: row p of op(b) is read left to right
+     * across those panels, one contiguous stream per row, instead of panel by panel down kc rows (kc separate short
+     * reads, each a page apart once a row is 4 KiB, which the prefetchers do not follow: the weight gradients, whose
+     * B is a layer's input activations, stalled on them).
      */
     static void packBRows(MemorySegment dst, long dOff, MemorySegment b, long bOff, long ldb,
-                          int j0, int nc, int p0, int kc) {
-        int whole = nc / NR;
+                          int j0, int nc, int p0, int kc, int t0, int t1) {
+        int whole = Math.min(t1, nc / NR);
         long panel = 4L * kc * NR;
         for (int p = 0; p < kc; p++) {
             long src = bOff + 4 * ((p0 + p) * ldb + j0);
             long dp = dOff + p * B_ROW;
-            for (int t = 0; t < whole; t++) {
+            for (int t = t0; t < whole; t++) {
                 long s = src + t * B_ROW;
                 long d = dp + t * panel;
                 for (int v = 0; v < NV; v++) {
@@ -164,8 +164,8 @@ final class GemmPacking {
                 }
             }
         }
-        if (whole * NR < nc) {
-            packB(dst, dOff, b, bOff, ldb, false, j0, nc, p0, kc, whole);
+        for (int t = Math.max(t0, whole); t < t1; t++) {
+            packB(dst, dOff, b, bOff, ldb, false, j0, nc, p0, kc, t);   // the last, partial panel
         }
     }
 
