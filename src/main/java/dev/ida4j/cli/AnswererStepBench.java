@@ -11,9 +11,10 @@ import java.util.Locale;
 
 /**
  * {@code ida4j bench step --preset answerer-small} (or {@code answerer-paper}): training steps of model X (the small
- * preset, or the reference's size: C 512, 8 heads, 6 + 3 layers; dropout on) at a reference-like batch: 50 contexts × 16 facts × 16 questions of permutation powering's sizes (V 11, W 4, Lq 8,
- * La 2), random tokens, Adam as the reference (β2 0.98, clip 1). Reports questions/s and tokens/s, where a step's
- * tokens are all it reads: facts b·f·W plus questions and answers b·q·(Lq + La).
+ * preset, or the reference's size: C 512, 8 heads, 6 + 3 layers; dropout on) at a reference-like batch: 50 contexts
+ * × 16 facts × 16 questions of permutation powering's sizes (V 11, W 4, Lq 8, La 2), random tokens, Adam as the
+ * reference (β2 0.98, clip 1). Reports questions/s and tokens/s, where a step's tokens are all it reads: facts b·f·W
+ * plus questions and answers b·q·(Lq + La).
  */
 final class AnswererStepBench {
     static final int CONTEXTS = 50;

@@ -2,8 +2,8 @@ package dev.ida4j.cli;
 
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.Backends;
-import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.backend.DeviceUnavailableException;
+import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.backend.ProfilingBackend;
 import dev.ida4j.model.gpt.Gpt;
 import dev.ida4j.model.gpt.GptConfig;
@@ -118,7 +118,8 @@ final class BenchCommand {
                 double gflops = flops / (med * 1e6);
                 if (json) {
                     System.out.println(new JsonLine().put("bench", "gemm").put("device", device)
-                            .put("precision", precisionLabel(device, precision)).put("threads", t).put("m", m).put("n", n).put("k", k)
+                            .put("precision", precisionLabel(device, precision)).put("threads", t)
+                            .put("m", m).put("n", n).put("k", k)
                             .put("trans_a", transA).put("trans_b", transB).put("reps", reps)
                             .put("ms", med).put("ms_min", Arrays.stream(ms).min().orElseThrow())
                             .put("gflops", gflops));
@@ -288,7 +289,8 @@ final class BenchCommand {
                         ms[i] = (System.nanoTime() - t0) / 1e6;
                     }
                     System.out.println(new JsonLine().put("bench", "step").put("preset", preset).put("device", device)
-                            .put("precision", precisionLabel(device, precision)).put("threads", threads).put("steps", n).put("ms_per_step", median(ms)).put("ms", ms));
+                            .put("precision", precisionLabel(device, precision)).put("threads", threads)
+                            .put("steps", n).put("ms_per_step", median(ms)).put("ms", ms));
                     System.out.flush();
                 }
             } catch (IOException e) {

@@ -28,7 +28,8 @@ class CudaContractTest {
     }
 
     static Stream<Named<Backend>> cuda() {
-        return Stream.of(Named.of("cuda", new CheckedBackend(HostMirror.of(CudaBackend.open(0, MatmulPrecision.FP32)))));
+        CudaBackend cuda = CudaBackend.open(0, MatmulPrecision.FP32);
+        return Stream.of(Named.of("cuda", new CheckedBackend(HostMirror.of(cuda))));
     }
 
     @Nested

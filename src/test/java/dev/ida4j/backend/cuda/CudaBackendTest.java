@@ -40,6 +40,10 @@ class CudaBackendTest {
         assumeTrue(reason == null, () -> "no CUDA device: " + reason);
     }
 
+    private static Backend cuda() {
+        return cuda(MatmulPrecision.FP32);
+    }
+
     private static Backend cuda(MatmulPrecision precision) {
         return new CheckedBackend(CudaBackend.open(0, precision));
     }
@@ -56,7 +60,7 @@ class CudaBackendTest {
 
     @Test
     void shouldRoundTripThroughDeviceMemoryAndFillAView() {
-        try (Backend backend = cuda(MatmulPrecision.FP32); TensorArena arena = backend.arena("t"); Arena host = Arena.ofConfined()) {
+        try (Backend backend = cuda(); TensorArena arena = backend.arena("t"); Arena host = Arena.ofConfined()) {
             assertThat(backend.name()).isEqualTo("cuda:0");
             assertThat(arena.hostAccessible()).isFalse();
             Tensor t = arena.allocate("t", DType.F32, 3, 7);
@@ -81,7 +85,7 @@ class CudaBackendTest {
 
     @Test
     void shouldRefuseHostAccessAndHostTensors() {
-        try (Backend backend = cuda(MatmulPrecision.FP32); TensorArena arena = backend.arena("dev");
+        try (Backend backend = cuda(); TensorArena arena = backend.arena("dev");
              TensorArena hostArena = TensorArena.host("host")) {
             Tensor t = arena.allocate("weights", DType.F32, 4);
             assertThatThrownBy(() -> t.get(0)).isInstanceOf(IllegalStateException.class)
@@ -94,7 +98,7 @@ class CudaBackendTest {
 
     @Test
     void shouldNameTheBytesRequestedAndFreeWhenOutOfMemoryAndKeepWorking() {
-        try (Backend backend = cuda(MatmulPrecision.FP32); TensorArena arena = backend.arena("huge"); Arena host = Arena.ofConfined()) {
+        try (Backend backend = cuda(); TensorArena arena = backend.arena("huge"); Arena host = Arena.ofConfined()) {
             assertThatThrownBy(() -> arena.allocate("too-big", DType.F32, 1 << 30, 1 << 10))
                     .isInstanceOf(CudaException.class)
                     .hasMessageContaining("out of GPU memory on cuda:0").hasMessageContaining("4398046511104 bytes")
@@ -108,7 +112,7 @@ class CudaBackendTest {
 
     @Test
     void shouldReportAnIdOutsideTheTableFromDeviceMemory() {
-        try (Backend backend = cuda(MatmulPrecision.FP32); TensorArena arena = backend.arena("emb"); Arena host = Arena.ofConfined()) {
+        try (Backend backend = cuda(); TensorArena arena = backend.arena("emb"); Arena host = Arena.ofConfined()) {
             Tensor wte = arena.allocate("wte", DType.F32, 5, 3);
             Tensor ids = arena.allocate("ids", DType.I32, 2, 3);
             backend.copyIn(ids, host.allocateFrom(ValueLayout.JAVA_INT, 0, 1, 2, 3, 4, 7));
@@ -127,7 +131,7 @@ class CudaBackendTest {
 
     @Test
     void shouldSumSquaresInDoubleTheSameEveryTime() {
-        try (Backend backend = cuda(MatmulPrecision.FP32); TensorArena arena = backend.arena("x"); Arena host = Arena.ofConfined()) {
+        try (Backend backend = cuda(); TensorArena arena = backend.arena("x"); Arena host = Arena.ofConfined()) {
             int n = 3_000_017;
             float[] values = new float[n];
             SplittableRandom r = new SplittableRandom(5);
