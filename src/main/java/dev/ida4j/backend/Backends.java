@@ -22,7 +22,12 @@ public final class Backends {
      * @throws DeviceUnavailableException for "cuda" on a machine without a usable GPU, in one line
      */
     public static Backend create(String device, int threads) {
-        return create(device, threads, device.equals("cuda") ? MatmulPrecision.TF32 : MatmulPrecision.FP32);
+        return create(device, threads, defaultPrecision(device));
+    }
+
+    /** The precision {@link #create(String, int)} gives a device's matrix products: TF32 on "cuda", else fp32. */
+    public static MatmulPrecision defaultPrecision(String device) {
+        return device.equals("cuda") ? MatmulPrecision.TF32 : MatmulPrecision.FP32;
     }
 
     /**

@@ -133,7 +133,7 @@ final class BenchCommand {
 
     /** The precision a backend made by {@link #backend(String, int, String)} computes its products at. */
     static String precisionLabel(String device, String precision) {
-        return precision != null ? MatmulPrecision.parse(precision).label() : device.equals("cuda") ? "tf32" : "fp32";
+        return (precision != null ? MatmulPrecision.parse(precision) : Backends.defaultPrecision(device)).label();
     }
 
     static void fillRandom(Backend be, Tensor t, long seed) {
