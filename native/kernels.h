@@ -6,6 +6,7 @@
 // any 1-D grid of 256-thread blocks; "row" kernels one 256-thread block per row; "warp-row" kernels one warp per row
 // in 256-thread blocks; "column" kernels (32, 32) blocks, one per 32 columns.
 #pragma once
+#include <cuda_bf16.h>
 
 #define IDA4J_KERNEL extern "C" __global__
 
@@ -24,6 +25,7 @@ IDA4J_KERNEL void dropout_backward(float* dinp, const float* dout, const float* 
 // linear.cu
 IDA4J_KERNEL void bias_add(float* out, const float* bias, long rows, int cols);  // grid-stride
 IDA4J_KERNEL void column_sum_accumulate(float* dst, const float* src, int rows, long cols);  // column
+IDA4J_KERNEL void to_bf16(__nv_bfloat16* dst, const float* src, long n);  // grid-stride
 
 // embedding.cu
 IDA4J_KERNEL void check_indices(int* first_bad, const int* ids, long n, int bound);  // grid-stride

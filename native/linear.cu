@@ -1,5 +1,6 @@
-// The linear layer's non-GEMM parts (its products run in cuBLAS): the bias added to every row, and column sums for
-// the bias gradient (also the position-embedding gradient: a sum over the batch). Deterministic: no atomics.
+// The linear layer's non-GEMM parts (its products run in cuBLAS): the bias added to every row, column sums for the
+// bias gradient (also the position-embedding gradient: a sum over the batch), and the bfloat16 copies of the
+// operands of BF16 products. Deterministic: no atomics.
 #include "common.cuh"
 #include "kernels.h"
 
@@ -20,4 +21,9 @@ IDA4J_KERNEL void column_sum_accumulate(float* dst, const float* src, int rows, 
   }
   sum = column_lanes_sum(sum, tile);
   if (threadIdx.y == 0 && col < cols) dst[col] += sum;
+}
+
+// dst(n) = src(n) rounded to the nearest bfloat16, ties to even: a BF16 product's operand
+IDA4J_KERNEL void to_bf16(__nv_bfloat16* dst, const float* src, long n) {
+  IDA4J_GRID_STRIDE(i, n) dst[i] = __float2bfloat16_rn(src[i]);
 }

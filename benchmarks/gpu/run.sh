@@ -6,6 +6,8 @@
 #                      and answerer-paper, model X at the reference's size, each in TF32 and in BF16; tree) and,
 #                      when PyTorch with CUDA is importable, PyTorch's twin of the two GPT steps on the same card in
 #                      TF32 and in BF16 autocast
+#   train-cuda/        the records of 300 steps of `ida4j train --device cuda` (permutation powering, size 8) and
+#                      of the eval export of its teacher
 #   profile.txt        the time per op of ida4j's gpt2-small step
 #   log.txt            everything printed
 # Libraries are found by soname as the backend does (IDA4J_CUDA_LIBS, the loader path, /usr/local/cuda/lib64, the
@@ -70,6 +72,9 @@ bench() {
 }
 for precision in tf32 bf16; do
   bench 60 bench gemm --device cuda --precision $precision --m 4096 --n 4096 --k 4096 --reps 20
+  # gpt2-small's MLP products: forward (N·C -> 4C) and the weight gradient (Σ over N = B·T = 8192 rows)
+  bench 60 bench gemm --device cuda --precision $precision --m 8192 --n 3072 --k 768 --trans-b --reps 20
+  bench 60 bench gemm --device cuda --precision $precision --m 3072 --n 768 --k 8192 --trans-a --reps 20
   bench 60 bench step --device cuda --precision $precision --preset tiny-gpt --steps 30 --warmup 5 --warmup-seconds 5
   bench 120 bench step --device cuda --precision $precision --preset gpt2-small --steps 10 --warmup 3 \
     --warmup-seconds 5
@@ -92,7 +97,14 @@ if python3 -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1
 else
   echo "run.sh: no PyTorch with CUDA here (python3 -c 'import torch' failed or sees no GPU): no peer figures"
 fi
-# 5. where the GPT-2-small step's time goes (each op synchronized: slower than the step above, for tuning only)
+# 5. the whole amplify-then-distill loop on the GPU, briefly, then the export of its teacher's answers
+echo "run.sh: ida4j train --device cuda"
+run_dir="$(mktemp -d)/train-cuda"  # its checkpoints stay here; the records go to $OUT
+limited 150 "${cli[@]}" train --task permutation-powering --size 8 --steps 300 --minutes 2 --generation-workers 0 \
+  --device cuda --out "$run_dir" || status=1
+limited 60 "${cli[@]}" eval --run "$run_dir" --device cuda --contexts 20 --out "$run_dir/eval.jsonl" || status=1
+mkdir -p "$OUT/train-cuda" && cp "$run_dir"/*.jsonl "$run_dir"/config.toml "$OUT/train-cuda/" 2>/dev/null
+# 6. where the GPT-2-small step's time goes (each op synchronized: slower than the step above, for tuning only)
 echo "run.sh: ida4j bench step --device cuda --preset gpt2-small --profile"
 limited 90 "${cli[@]}" bench step --device cuda --preset gpt2-small --steps 3 --warmup 1 --warmup-seconds 0 \
   --profile --json 2>&1 | tee -a "$OUT/profile.txt" || status=1

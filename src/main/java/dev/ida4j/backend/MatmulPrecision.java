@@ -13,8 +13,9 @@ public enum MatmulPrecision {
     /** Inputs rounded to TF32 (10 mantissa bits) on tensor cores, fp32 accumulation: PyTorch's allow_tf32. */
     TF32,
     /**
-     * Inputs rounded to bfloat16 (7 mantissa bits) on tensor cores, fp32 accumulation and fp32 results: PyTorch's
-     * {@code set_float32_matmul_precision("medium")}. Not autocast: activations are still stored in fp32.
+     * Inputs rounded to bfloat16 (7 mantissa bits, to nearest even) on tensor cores, fp32 accumulation and fp32
+     * results. Mixed precision, not autocast: weights, activations and gradients are stored in fp32 and only the
+     * products read bfloat16 copies of their operands.
      */
     BF16;
 

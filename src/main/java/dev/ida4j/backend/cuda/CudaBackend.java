@@ -47,7 +47,7 @@ public final class CudaBackend implements Backend {
         Kernels loaded = null;
         try {
             loaded = Kernels.load(device);
-            this.gemm = new Gemm(device, precision);
+            this.gemm = new Gemm(device, loaded, precision);
             this.workspace = new Workspace(device);
             this.scalarMemory = new DeviceAllocator(device);
             this.scalars = scalarMemory.allocate(PARTIALS_OFFSET + 8L * Kernels.SUM_BLOCKS);
@@ -182,7 +182,8 @@ public final class CudaBackend implements Backend {
             gemm.multiply(dinp.segment(), dout.segment(), weight.segment(), n, c, oc, false, false, 1f, true);
         }
         if (dweight != null) {
-            gemm.multiply(dweight.segment(), dout.segment(), inp.segment(), oc, c, n, true, false, 1f, true);
+            gemm.multiply(dweight.segment(), dout.segment(), inp.segment(), oc, c, n, true, false, 1f, true,
+                    dinp != null);
         }
         if (dbias != null) {
             columnSum(dbias, dout, n, oc);

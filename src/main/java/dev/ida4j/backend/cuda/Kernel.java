@@ -14,6 +14,7 @@ enum Kernel {
     DROPOUT_BACKWARD("pointwise", "dropout_backward"),
     BIAS_ADD("linear", "bias_add"),
     COLUMN_SUM_ACCUMULATE("linear", "column_sum_accumulate"),
+    TO_BF16("linear", "to_bf16"),
     CHECK_INDICES("embedding", "check_indices"),
     EMBEDDING_FORWARD("embedding", "embedding_forward"),
     EMBEDDING_BACKWARD_TOKENS("embedding", "embedding_backward_tokens"),
