@@ -6,7 +6,7 @@
 #                      and answerer-paper, model X at the reference's size, each in TF32 and in BF16; tree) and,
 #                      when PyTorch with CUDA is importable, PyTorch's twin of the two GPT steps on the same card in
 #                      TF32 and in BF16 autocast
-#   train-cuda/        the records of 300 steps of `ida4j train --device cuda` (permutation powering, size 8) and
+#   train-cuda/        the records of 200 steps (at most a minute) of `ida4j train --device cuda` (permutation powering, size 8) and
 #                      of the eval export of its teacher
 #   profile.txt        the time per op of ida4j's gpt2-small step
 #   log.txt            everything printed
@@ -100,7 +100,7 @@ fi
 # 5. the whole amplify-then-distill loop on the GPU, briefly, then the export of its teacher's answers
 echo "run.sh: ida4j train --device cuda"
 run_dir="$(mktemp -d)/train-cuda"  # its checkpoints stay here; the records go to $OUT
-limited 150 "${cli[@]}" train --task permutation-powering --size 8 --steps 300 --minutes 2 --generation-workers 0 \
+limited 100 "${cli[@]}" train --task permutation-powering --size 8 --steps 200 --minutes 1 --generation-workers 0 \
   --device cuda --out "$run_dir" || status=1
 limited 60 "${cli[@]}" eval --run "$run_dir" --device cuda --contexts 20 --out "$run_dir/eval.jsonl" || status=1
 mkdir -p "$OUT/train-cuda" && cp "$run_dir"/*.jsonl "$run_dir"/config.toml "$OUT/train-cuda/" 2>/dev/null
