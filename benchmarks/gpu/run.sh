@@ -6,8 +6,8 @@
 #                      and answerer-paper, model X at the reference's size, each in TF32 and in BF16; tree) and,
 #                      when PyTorch with CUDA is importable, PyTorch's twin of the two GPT steps on the same card in
 #                      TF32 and in BF16 autocast
-#   train-cuda/        the records of 200 steps (at most a minute) of `ida4j train --device cuda` (permutation powering, size 8) and
-#                      of the eval export of its teacher
+#   train-cuda/        the records of `ida4j train --device cuda` (permutation powering, size 8, 200 steps or a
+#                      minute) and of the eval export of its teacher
 #   profile.txt        the time per op of ida4j's gpt2-small step
 #   log.txt            everything printed
 # Libraries are found by soname as the backend does (IDA4J_CUDA_LIBS, the loader path, /usr/local/cuda/lib64, the
