@@ -75,6 +75,12 @@ for precision in tf32 bf16; do
   # gpt2-small's MLP products: forward (N·C -> 4C) and the weight gradient (Σ over N = B·T = 8192 rows)
   bench 60 bench gemm --device cuda --precision $precision --m 8192 --n 3072 --k 768 --trans-b --reps 20
   bench 60 bench gemm --device cuda --precision $precision --m 3072 --n 768 --k 8192 --trans-a --reps 20
+  # its vocabulary projection (V 50,257, whose rows are not 16-byte aligned) and its input gradient, and the
+  # projection with V padded to 50,304 (as llm.c pads it), to see what the alignment costs
+  for v in 50257 50304; do
+    bench 60 bench gemm --device cuda --precision $precision --m 8192 --n $v --k 768 --trans-b --reps 10
+    bench 60 bench gemm --device cuda --precision $precision --m 8192 --n 768 --k $v --reps 10
+  done
   bench 60 bench step --device cuda --precision $precision --preset tiny-gpt --steps 30 --warmup 5 --warmup-seconds 5
   bench 120 bench step --device cuda --precision $precision --preset gpt2-small --steps 10 --warmup 3 \
     --warmup-seconds 5
