@@ -4,8 +4,7 @@
 // accumulates (+=) into its gradient outputs, and a gradient output may be null (skipped) where noted; all pointers
 // are device pointers to fp32 unless typed otherwise. Launch shapes are noted per kernel: "grid-stride" kernels take
 // any 1-D grid of 256-thread blocks; "row" kernels one 256-thread block per row; "warp-row" kernels one warp per row
-// in 256-thread blocks; "column" kernels (32, 32) blocks, one per 32 columns; "row-column" kernels loop over rows
-// by blockIdx.y and over columns by 256-thread blocks in x.
+// in 256-thread blocks; "column" kernels (32, 32) blocks, one per 32 columns.
 #pragma once
 #include <cuda_bf16.h>
 
@@ -26,7 +25,7 @@ IDA4J_KERNEL void dropout_backward(float* dinp, const float* dout, const float* 
 // linear.cu
 IDA4J_KERNEL void bias_add(float* out, const float* bias, long rows, int cols);  // grid-stride
 IDA4J_KERNEL void column_sum_accumulate(float* dst, const float* src, int rows, long cols);  // column
-IDA4J_KERNEL void to_bf16(__nv_bfloat16* dst, const float* src, long rows, int cols, int ld);  // row-column
+IDA4J_KERNEL void to_bf16(__nv_bfloat16* dst, const float* src, long n);  // grid-stride
 
 // embedding.cu
 IDA4J_KERNEL void check_indices(int* first_bad, const int* ids, long n, int bound);  // grid-stride

@@ -23,12 +23,7 @@ IDA4J_KERNEL void column_sum_accumulate(float* dst, const float* src, int rows, 
   if (threadIdx.y == 0 && col < cols) dst[col] += sum;
 }
 
-// dst(rows, ld) = src(rows, cols) rounded to the nearest bfloat16, ties to even: a BF16 product's operand, its rows
-// padded to ld >= cols elements (16-byte aligned rows keep cuBLAS on its fast kernels); the padding is not written
-IDA4J_KERNEL void to_bf16(__nv_bfloat16* dst, const float* src, long rows, int cols, int ld) {
-  for (long r = blockIdx.y; r < rows; r += gridDim.y) {
-    for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < cols; c += blockDim.x * gridDim.x) {
-      dst[r * ld + c] = __float2bfloat16_rn(src[r * cols + c]);
-    }
-  }
+// dst(n) = src(n) rounded to the nearest bfloat16, ties to even: a BF16 product's operand
+IDA4J_KERNEL void to_bf16(__nv_bfloat16* dst, const float* src, long n) {
+  IDA4J_GRID_STRIDE(i, n) dst[i] = __float2bfloat16_rn(src[i]);
 }

@@ -21,8 +21,7 @@ import java.lang.foreign.ValueLayout;
  * read bfloat16. (cuBLAS's CUBLAS_COMPUTE_32F_FAST_16BF on fp32 matrices ran no faster than TF32 on an H200, and its
  * rounding is not the documented one; see benchmarks/RESULTS.md.) Attention's batched products keep fp32 operands at
  * BF16 with that compute type: their operands, the (B·NH, T, T) scores, would cost more to copy than the faster
- * product saves. The bfloat16 copies' rows are padded to a multiple of 8 elements (16 bytes), which cuBLAS's
- * tensor-core kernels want: GPT-2's vocabulary of 50,257 makes unaligned rows otherwise.
+ * product saves.
  */
 final class Gemm implements AutoCloseable {
     private final CudaDevice device;
@@ -34,8 +33,7 @@ final class Gemm implements AutoCloseable {
     private final Workspace bf16A;
     private final Workspace bf16B;
     private MemorySegment lastA = MemorySegment.NULL;
-    private int lastARows;
-    private int lastACols;
+    private long lastACount;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment alpha = arena.allocate(ValueLayout.JAVA_FLOAT);
     private final MemorySegment beta = arena.allocate(ValueLayout.JAVA_FLOAT);
@@ -76,22 +74,24 @@ final class Gemm implements AutoCloseable {
                     Cublas.CUBLAS_GEMM_DEFAULT()), "cublasGemmEx");
             return;
         }
-        // the stored shapes: a is (M,K), or (K,M) when transA; b is (K,N), or (N,K) when transB
-        int aRows = transA ? k : m;
-        int aCols = transA ? m : k;
-        int bRows = transB ? n : k;
-        int bCols = transB ? k : n;
-        if (!sameA || a.address() != lastA.address() || aRows != lastARows || aCols != lastACols) {
-            toBf16(bf16A, a, aRows, aCols);
+        long aCount = (long) m * k;
+        if (!sameA || a.address() != lastA.address() || aCount != lastACount) {
+            toBf16(bf16A, a, aCount);
             lastA = a;
-            lastARows = aRows;
-            lastACols = aCols;
+            lastACount = aCount;
         }
-        MemorySegment b16 = toBf16(bf16B, b, bRows, bCols);
+        MemorySegment b16 = toBf16(bf16B, b, (long) k * n);
         int r16 = Cublas.CUDA_R_16BF();
-        cublas(Cublas.cublasGemmEx(device.blas(), op(transB), op(transA), n, m, k, alpha, b16, r16, padded(bCols),
-                bf16A.floats(0), r16, padded(aCols), beta, c, r32, n, Cublas.CUBLAS_COMPUTE_32F(),
+        cublas(Cublas.cublasGemmEx(device.blas(), op(transB), op(transA), n, m, k, alpha, b16, r16, transB ? k : n,
+                bf16A.floats(0), r16, transA ? m : k, beta, c, r32, n, Cublas.CUBLAS_COMPUTE_32F(),
                 Cublas.CUBLAS_GEMM_DEFAULT()), "cublasGemmEx(bf16 operands)");
+    }
+
+    // dst(count) = bfloat16(src(count)), in the workspace
+    private MemorySegment toBf16(Workspace into, MemorySegment src, long count) {
+        MemorySegment dst = into.floats((count + 1) / 2);
+        kernels.args(Kernel.TO_BF16).ptr(dst).ptr(src).i64(count).launchGridStride(count);
+        return dst;
     }
 
     /**
@@ -106,19 +106,6 @@ final class Gemm implements AutoCloseable {
         cublas(Cublas.cublasGemmStridedBatchedEx(device.blas(), op(transB), op(transA), n, m, k, alpha, b, r32,
                 transB ? k : n, strideB, a, r32, transA ? m : k, strideA, beta, c, r32, n, strideC, batch,
                 computeType, Cublas.CUBLAS_GEMM_DEFAULT()), "cublasGemmStridedBatchedEx");
-    }
-
-    // dst(rows, padded(cols)) = bfloat16(src(rows, cols)), in the workspace
-    private MemorySegment toBf16(Workspace into, MemorySegment src, int rows, int cols) {
-        int ld = padded(cols);
-        MemorySegment dst = into.floats(((long) rows * ld + 1) / 2);
-        kernels.args(Kernel.TO_BF16).ptr(dst).ptr(src).i64(rows).i32(cols).i32(ld).launchRowsByColumns(rows, cols);
-        return dst;
-    }
-
-    /** A bfloat16 row's length rounded up to 16 bytes: cuBLAS's tensor-core kernels want aligned rows. */
-    private static int padded(int cols) {
-        return (cols + 7) & ~7;
     }
 
     private void set(float scale, boolean accumulate) {

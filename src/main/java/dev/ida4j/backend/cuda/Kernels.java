@@ -25,8 +25,6 @@ import java.util.Map;
  * {@code native/kernels.h} exactly; the backend is single-threaded, so the one block is enough.
  */
 final class Kernels implements AutoCloseable {
-    /** The largest grid in y that cuLaunchKernel takes. */
-    private static final int MAX_GRID_Y = 65_535;
     /** Threads per block of 1-D launches (a multiple of the warp size, as the block reductions need). */
     static final int BLOCK = 256;
     /** Blocks of the sum-of-squares partial pass: fixed, so the sum's order (and result) is too. */
@@ -152,12 +150,6 @@ final class Kernels implements AutoCloseable {
     /** Column kernels: (32, 32) blocks, one per 32 columns. */
     void launchColumns(long columns) {
         launch(Math.toIntExact((columns + COLUMN_TILE - 1) / COLUMN_TILE), 1, COLUMN_TILE, COLUMN_TILE, 0);
-    }
-
-    /** Row-column kernels: rows by blockIdx.y (grid-stride beyond the grid's limit), columns by 1-D blocks in x. */
-    void launchRowsByColumns(long rows, int columns) {
-        long blocksX = Math.min((columns + BLOCK - 1) / BLOCK, maxGridStrideBlocks);
-        launch((int) Math.max(blocksX, 1), (int) Math.clamp(rows, 1, MAX_GRID_Y), BLOCK, 1, 0);
     }
 
     private void launch(int gridX, int gridY, int blockX, int blockY, int sharedBytes) {
