@@ -1,5 +1,7 @@
 """The PyTorch peer of `ida4j bench step --device cuda`: the same model (tiny_gpt.TinyGpt, ida4j's GPT twin), the
 same shapes, AdamW with fp32 master weights, on the same card, in eager mode. Prints one JSON line like ida4j's.
+(ida4j pads gpt2-small's vocabulary of 50,257 to 50,304 inside its model, masking the padding, as llm.c does; this
+twin keeps PyTorch's usual unpadded one. Both compute the same loss and gradients.)
 
     python3 gpu_step.py --preset tiny-gpt      # V 256, T 64, C 256, L 4, NH 4, B 32
     python3 gpu_step.py --preset gpt2-small    # V 50257, T 1024, C 768, L 12, NH 12, B 8

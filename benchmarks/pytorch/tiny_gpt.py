@@ -1,6 +1,7 @@
 """tiny-gpt in PyTorch: the twin of ida4j's Java model, used two ways.
 
-  fixture OUT   writes a small reference case (inputs, initial parameters, logits, loss, gradients and the losses
+  fixture OUT [--vocab V]
+                writes a small reference case (inputs, initial parameters, logits, loss, gradients and the losses
                 of 10 AdamW steps) as a safetensors file the Java tests compare against.
   bench         times AdamW training steps of the full-size model on random data and prints one JSON line.
 
@@ -129,8 +130,8 @@ def write_safetensors(path, tensors, metadata):
             f.write(data)
 
 
-def fixture(out):
-    cfg = SMALL
+def fixture(out, vocab):
+    cfg = dict(SMALL, V=vocab)
     torch.manual_seed(FIXTURE_SEED)
     model = TinyGpt(**cfg)
     batch = torch.randint(0, cfg["V"], (cfg["B"], cfg["T"] + 1))
@@ -199,6 +200,8 @@ def main(argv):
     sub = p.add_subparsers(dest="mode", required=True)
     f = sub.add_parser("fixture")
     f.add_argument("out")
+    f.add_argument("--vocab", type=int, default=SMALL["V"],
+                   help="V (default 256); one that is not a multiple of 128 exercises ida4j's padded vocabulary")
     b = sub.add_parser("bench")
     b.add_argument("--threads", type=int, default=1, help="torch intra-op threads (0: torch's default)")
     b.add_argument("--warmup", type=int, default=5)
@@ -208,7 +211,7 @@ def main(argv):
                    help="after the warm-up print 'ready', then time N steps per number N read from stdin")
     a = p.parse_args(argv)
     if a.mode == "fixture":
-        fixture(a.out)
+        fixture(a.out, a.vocab)
     else:
         bench(a.threads, a.warmup, a.steps, set_to_none=not a.keep_grads, paired=a.paired)
 

@@ -23,11 +23,18 @@ import java.util.SplittableRandom;
  *   x0 = wte[tokens] + wpe[t]                                         (B, T, C)
  *   per layer: x = x + attn.proj(attention(qkv(ln1(x))))             (B, T, C)
  *              x = x + mlp.proj(gelu(mlp.fc(ln2(x))))                 (B, T, C)
- *   logits = lnf(x)·wteᵀ                                              (B, T, V)
+ *   logits = lnf(x)·wteᵀ + mask                                       (B, T, Vp)
  *   loss = mean cross-entropy(logits, targets)
  * </pre>
+ *
+ * <p>Vp is {@link GptConfig#paddedVocab()}: wte has Vp rows, and the mask puts -1e30 on the logits of the padding
+ * columns [V, Vp) (0 on the others), so their probabilities and gradients are exactly 0 and the padding rows of wte
+ * never matter. With V already a multiple of 128 there is no padding and no mask.
  */
 public final class Gpt implements AutoCloseable {
+    /** The logit of a padding column: exp(-1e30 - max) is 0 in fp32, and 0 times it is still finite. */
+    private static final float MASKED_LOGIT = -1e30f;
+
     private final Backend backend;
     private final GptConfig cfg;
     private final int b;
@@ -40,6 +47,8 @@ public final class Gpt implements AutoCloseable {
     private final TensorSet dacts;
     private final Tensor tokens;
     private final Tensor targets;
+    /** (Vp): 0 on the vocabulary, MASKED_LOGIT on its padding; null when there is none. */
+    private final Tensor vocabMask;
     private final MemorySegment hostLosses;
     private final Layer[] layers;
     private final Tensor dq;
@@ -76,6 +85,7 @@ public final class Gpt implements AutoCloseable {
         this.dacts = arena.allocate("dacts", gradientLayout());
         this.tokens = arena.allocate("tokens", DType.I32, b, t);
         this.targets = arena.allocate("targets", DType.I32, b, t);
+        this.vocabMask = cfg.paddedVocab() > cfg.vocab() ? vocabMask(backend, arena, cfg) : null;
         this.hostLosses = hostArena.allocate((long) b * t * Float.BYTES, 64);
         Tensor dqkv = dacts.get("dqkv");
         long btc = (long) b * t * cfg.channels();
@@ -88,6 +98,15 @@ public final class Gpt implements AutoCloseable {
         }
         // d(mean loss)/d(loss of each position) is constant: set once for this batch shape
         backend.fill(dacts.get("dlosses"), 1.0f / (b * t));
+    }
+
+    private static Tensor vocabMask(Backend backend, TensorArena arena, GptConfig cfg) {
+        int v = cfg.vocab();
+        int vp = cfg.paddedVocab();
+        Tensor mask = arena.allocate("vocab.mask", DType.F32, vp);
+        backend.fill(mask, 0f);
+        backend.fill(mask.view("vocab.mask.padding", v, vp - v), MASKED_LOGIT);
+        return mask;
     }
 
     private TensorLayout activationLayout() {
@@ -103,7 +122,7 @@ public final class Gpt implements AutoCloseable {
         }
         return a.add("proj", b, t, c)
                 .add("lnf", b, t, c).add("lnf.mean", b, t).add("lnf.rstd", b, t)
-                .add("logits", b, t, cfg.vocab()).add("probs", b, t, cfg.vocab()).add("losses", b, t)
+                .add("logits", b, t, cfg.paddedVocab()).add("probs", b, t, cfg.paddedVocab()).add("losses", b, t)
                 .build();
     }
 
@@ -114,7 +133,7 @@ public final class Gpt implements AutoCloseable {
                 .add("dres", b, t, c).add("dln", b, t, c).add("datty", b, t, c)
                 .add("dqkv", 3, b, t, c) // dq, dk, dv back to back: zeroed with one fill
                 .add("dgelu", b, t, 4 * c).add("dfc", b, t, 4 * c)
-                .add("dlogits", b, t, cfg.vocab()).add("dlosses", b, t)
+                .add("dlogits", b, t, cfg.paddedVocab()).add("dlosses", b, t)
                 .build();
     }
 
@@ -163,8 +182,10 @@ public final class Gpt implements AutoCloseable {
                 } else {
                     boolean residual = n.endsWith("attn.proj.weight") || n.endsWith("mlp.proj.weight");
                     double std = residual ? 0.02 / Math.sqrt(2.0 * cfg.layers()) : 0.02;
+                    // wte's padding rows stay 0 and draw nothing: the same weights as the unpadded model
+                    long drawn = n.equals("wte") ? (long) cfg.vocab() * cfg.channels() : x.numel();
                     for (long i = 0; i < x.numel(); i++) {
-                        x.set(i, (float) (std * gaussian(r)));
+                        x.set(i, i < drawn ? (float) (std * gaussian(r)) : 0f);
                     }
                 }
             }
@@ -183,10 +204,26 @@ public final class Gpt implements AutoCloseable {
         return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
     }
 
-    /** Copies a batch of token ids and next-token targets, each (B, T) row-major, from host memory. */
+    /**
+     * Copies a batch of token ids and next-token targets, each (B, T) row-major, from host memory.
+     *
+     * @throws IllegalArgumentException naming the first id outside [0, V) (the backend's own checks see Vp)
+     */
     public void setBatch(MemorySegment tokenIds, MemorySegment targetIds) {
+        checkIds("token", tokenIds);
+        checkIds("target", targetIds);
         backend.copyIn(tokens, tokenIds);
         backend.copyIn(targets, targetIds);
+    }
+
+    private void checkIds(String what, MemorySegment ids) {
+        for (int i = 0; i < b * t; i++) {
+            int id = ids.getAtIndex(ValueLayout.JAVA_INT, i);
+            if (id < 0 || id >= cfg.vocab()) {
+                throw new IllegalArgumentException(what + " id " + id + " at position " + i
+                        + " is outside the vocabulary [0, " + cfg.vocab() + ")");
+            }
+        }
     }
 
     /** Runs the model on the current batch; returns the mean cross-entropy loss. */
@@ -201,9 +238,9 @@ public final class Gpt implements AutoCloseable {
         Tensor lnf = acts.get("lnf");
         backend.layerNormForward(lnf, acts.get("lnf.mean"), acts.get("lnf.rstd"), last,
                 params.get("lnf.weight"), params.get("lnf.bias"), n, c);
-        backend.linearForward(acts.get("logits"), lnf, params.get("wte"), null, n, c, cfg.vocab());
-        backend.crossEntropyForward(acts.get("losses"), acts.get("probs"), acts.get("logits"), targets, null, n,
-                cfg.vocab());
+        int vp = cfg.paddedVocab();
+        backend.linearForward(acts.get("logits"), lnf, params.get("wte"), vocabMask, n, c, vp);
+        backend.crossEntropyForward(acts.get("losses"), acts.get("probs"), acts.get("logits"), targets, null, n, vp);
         backend.copyOut(hostLosses, acts.get("losses"));
         double sum = 0;
         for (int i = 0; i < n; i++) {
@@ -255,10 +292,10 @@ public final class Gpt implements AutoCloseable {
         Tensor dln = dacts.get("dln");
         Tensor dlogits = dacts.get("dlogits");
         backend.fill(dlogits, 0f);
-        backend.crossEntropyBackward(dlogits, dacts.get("dlosses"), acts.get("probs"), targets, null, n, cfg.vocab());
-        inputGradient(dln, dlogits, params.get("wte"), n, c, cfg.vocab());
-        backend.linearBackward(null, grads.get("wte"), null, dlogits, acts.get("lnf"), params.get("wte"),
-                n, c, cfg.vocab());
+        int vp = cfg.paddedVocab();
+        backend.crossEntropyBackward(dlogits, dacts.get("dlosses"), acts.get("probs"), targets, null, n, vp);
+        inputGradient(dln, dlogits, params.get("wte"), n, c, vp);
+        backend.linearBackward(null, grads.get("wte"), null, dlogits, acts.get("lnf"), params.get("wte"), n, c, vp);
         backend.fill(dres, 0f);
         backend.layerNormBackward(dres, grads.get("lnf.weight"), grads.get("lnf.bias"), dln,
                 layers[layers.length - 1].res3, params.get("lnf.weight"), acts.get("lnf.mean"), acts.get("lnf.rstd"),
@@ -331,7 +368,7 @@ public final class Gpt implements AutoCloseable {
         return grads;
     }
 
-    /** Logits of the last forward, (B, T, V). */
+    /** Logits of the last forward, (B, T, Vp): the padding columns hold about -1e30. */
     public Tensor logits() {
         return acts.get("logits");
     }

@@ -4,9 +4,12 @@ import dev.ida4j.tensor.TensorLayout;
 
 /**
  * Size of a pre-LayerNorm GPT decoder: vocabulary V, context T (rows of the position table), channels C, layers L,
- * heads NH. Weights are tied: the output projection is wteᵀ.
+ * heads NH. Weights are tied: the output projection is wteᵀ. The token table and the logits have
+ * {@link #paddedVocab()} rows and columns; the model computes exactly what the unpadded one does.
  */
 public record GptConfig(int vocab, int maxT, int channels, int layers, int heads) {
+    /** {@link #paddedVocab()} is a multiple of this. */
+    private static final int VOCAB_PAD = 128;
 
     public GptConfig {
         if (vocab < 1 || maxT < 1 || channels < 1 || layers < 1 || heads < 1) {
@@ -27,6 +30,16 @@ public record GptConfig(int vocab, int maxT, int channels, int layers, int heads
         return new GptConfig(50257, 1024, 768, 12, 12);
     }
 
+    /**
+     * V rounded up to a multiple of 128, as llm.c pads it: the rows of wte and the columns of the logits. The padding
+     * columns' logits are masked to -1e30 (probability 0, gradient 0), so the loss and the real rows' gradients are
+     * the unpadded model's. The reason is speed: GPT-2's odd V of 50,257 put cuBLAS on kernels 2.3-5x slower than
+     * V = 50,304 for the vocabulary's products on an H200 (benchmarks/RESULTS.md).
+     */
+    public int paddedVocab() {
+        return (vocab + VOCAB_PAD - 1) / VOCAB_PAD * VOCAB_PAD;
+    }
+
     public int headSize() {
         return channels / heads;
     }
@@ -35,7 +48,7 @@ public record GptConfig(int vocab, int maxT, int channels, int layers, int heads
     public TensorLayout parameterLayout() {
         int c = channels;
         TensorLayout.Builder b = TensorLayout.builder()
-                .add("wte", vocab, c)
+                .add("wte", paddedVocab(), c)
                 .add("wpe", maxT, c);
         for (int l = 0; l < layers; l++) {
             String h = "h." + l + ".";
@@ -49,8 +62,13 @@ public record GptConfig(int vocab, int maxT, int channels, int layers, int heads
         return b.add("lnf.weight", c).add("lnf.bias", c).build();
     }
 
+    /** Parameters of the model, without the token table's padding rows. */
+    public long parameters() {
+        return parameterLayout().tensorElements() - (long) (paddedVocab() - vocab) * channels;
+    }
+
     /** Model FLOPs per trained token, llm.c's convention: 6·params + 6·L·T·C (attention), for T = maxT. */
     public double flopsPerToken() {
-        return 6.0 * parameterLayout().tensorElements() + 6.0 * layers * maxT * channels;
+        return 6.0 * parameters() + 6.0 * layers * maxT * channels;
     }
 }
