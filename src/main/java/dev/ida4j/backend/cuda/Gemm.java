@@ -19,9 +19,9 @@ import java.lang.foreign.ValueLayout;
  * nearest, ties to even, by {@code to_bf16} in native/linear.cu) and multiplied on bfloat16 tensor cores with fp32
  * accumulation into the fp32 result, so weights, activations and gradients stay fp32 in memory and only the products
  * read bfloat16. (cuBLAS's CUBLAS_COMPUTE_32F_FAST_16BF on fp32 matrices ran no faster than TF32 on an H200, and its
- * rounding is not the documented one; see benchmarks/RESULTS.md.) Attention's batched products keep fp32 operands at
- * BF16 with that compute type: their operands, the (B·NH, T, T) scores, would cost more to copy than the faster
- * product saves.
+ * results were off inputs rounded to bfloat16 by far more than fp32 sums explain; see benchmarks/RESULTS.md.)
+ * Attention's batched products keep fp32 operands at BF16 with that compute type: their operands, the (B·NH, T, T)
+ * scores, would cost more to copy than the faster product saves.
  */
 final class Gemm implements AutoCloseable {
     private final CudaDevice device;
