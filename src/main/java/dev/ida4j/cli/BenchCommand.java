@@ -46,21 +46,34 @@ final class BenchCommand {
     }
 
     static Backend backend(String device, int threads) {
-        return backend(device, threads, null);
+        return backend(device, threads, (MatmulPrecision) null);
+    }
+
+    /** {@link #backend(String, int)} with the matrix products at the precision {@code --precision} names. */
+    static Backend backend(String device, int threads, String precision) {
+        return backend(device, threads, precision(precision));
     }
 
     /** {@link #backend(String, int)} with the matrix products at {@code precision} (null: the device's default). */
-    static Backend backend(String device, int threads, String precision) {
+    static Backend backend(String device, int threads, MatmulPrecision precision) {
         if (threads < 1) {
             throw new Main.UsageException("--threads must be at least 1, got " + threads);
         }
         try {
-            return precision == null ? Backends.create(device, threads)
-                    : Backends.create(device, threads, MatmulPrecision.parse(precision));
+            return precision == null ? Backends.create(device, threads) : Backends.create(device, threads, precision);
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException(e.getMessage());
         } catch (DeviceUnavailableException e) {
             throw new DeviceUnavailableException("--device " + device + ": " + e.getMessage());
+        }
+    }
+
+    /** The precision named by {@code --precision} (null stays null: the device's default). */
+    static MatmulPrecision precision(String label) {
+        try {
+            return label == null ? null : MatmulPrecision.parse(label);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException("--precision: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ida4j.cli;
 
 import dev.ida4j.backend.Backend;
+import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.loop.EvalExport;
 import dev.ida4j.loop.IdaLoop;
 import dev.ida4j.loop.LoopConfig;
@@ -41,6 +42,9 @@ final class EvalCommand implements Runnable {
     String model;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, reference or cuda (default ${DEFAULT-VALUE})")
     String device;
+    @Option(names = "--precision", description = "matrix products on cuda: fp32, tf32 (the default) or bf16; the CPU"
+            + " backends compute in fp32 only")
+    String precision;
     @Option(names = "--threads", defaultValue = "1", description = "CPU threads (default ${DEFAULT-VALUE})")
     int threads;
 
@@ -52,6 +56,7 @@ final class EvalCommand implements Runnable {
         if (contexts < 1) {
             throw new Main.UsageException("--contexts " + contexts + " must be positive");
         }
+        MatmulPrecision p = BenchCommand.precision(precision);
         if (size != null && (size < 2 || size > 64)) {
             throw new Main.UsageException("--size " + size + " is outside 2..64");
         }
@@ -66,7 +71,7 @@ final class EvalCommand implements Runnable {
             throw new Main.UsageException("--size " + n + " exceeds the size the run's model was built for ("
                     + cfg.size() + ")");
         }
-        try (Backend backend = BenchCommand.backend(device, threads);
+        try (Backend backend = BenchCommand.backend(device, threads, p);
              IdaLoop loop = new IdaLoop(backend, cfg)) {
             loop.restore(backend, run);
             Questions qs = Questions.sample(loop.task(), contexts, n, 0, new Rng(seed));

@@ -1,6 +1,8 @@
 package dev.ida4j.cli;
 
 import dev.ida4j.backend.Backend;
+import dev.ida4j.backend.Backends;
+import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.loop.Mode;
@@ -58,6 +60,9 @@ final class TrainCommand implements Runnable {
     Path out;
     @Option(names = "--device", description = "cpu, reference or cuda (default cpu)")
     String device;
+    @Option(names = "--precision", description = "matrix products on cuda: fp32, tf32 (the default) or bf16 (bfloat16"
+            + " operands, fp32 weights and activations); the CPU backends compute in fp32 only")
+    String precision;
     @Option(names = "--threads", description = "CPU threads (default 1)")
     Integer threads;
     @Option(names = "--checkpoint-every", description = "X steps between checkpoints (default 500)")
@@ -106,7 +111,8 @@ final class TrainCommand implements Runnable {
     List<Path> transcripts = List.of();
 
     /** What the flags, the config file or the resumed run decided: all checked before any work. */
-    private record Plan(LoopConfig cfg, String device, boolean tensorBoard, Path dir, List<Transcript> human) {
+    private record Plan(LoopConfig cfg, String device, MatmulPrecision precision, boolean tensorBoard, Path dir,
+                        List<Transcript> human) {
     }
 
     @Override
@@ -121,18 +127,18 @@ final class TrainCommand implements Runnable {
                 p.dir());
         boolean bySteps = cfg.steps() > 0;
         List<Backend> workers = new ArrayList<>();
-        try (Backend backend = BenchCommand.backend(p.device(), cfg.threads());
+        try (Backend backend = BenchCommand.backend(p.device(), cfg.threads(), p.precision());
              ProgressLine progress = bySteps ? ProgressLine.start("train", cfg.steps(), "steps")
                      : ProgressLine.start("train", cfg.minutes() * 60, "s")) {
             for (int i = 0; i < cfg.generationWorkers(); i++) {
-                workers.add(BenchCommand.backend(p.device(), 1));
+                workers.add(BenchCommand.backend(p.device(), 1, p.precision()));
             }
             if (!resuming) {
                 // only now that the device is open: a missing GPU leaves no run directory behind
                 Files.createDirectories(p.dir());
                 Files.writeString(p.dir().resolve("config.toml"), "# the resolved settings of this run; "
                         + "ida4j train --config this-file reruns it\n" + TrainSettings.toToml(cfg)
-                        + ConfigFile.write(runOptions(p.device(), p.tensorBoard())));
+                        + ConfigFile.write(runOptions(p.device(), p.precision(), p.tensorBoard())));
             }
             TrainingRun.Summary s = new TrainingRun(backend, cfg, p.dir(), progress.lines())
                     .withGenerationBackends(workers)
@@ -154,14 +160,16 @@ final class TrainCommand implements Runnable {
     /** {@code --resume DIR}: the run's own config, with the few flags that only change when it stops or how fast. */
     private Plan resumed() {
         List<String> others = settingFlags().keySet().stream()
-                .filter(k -> !List.of("steps", "minutes", "threads", "device", "generation-workers", "tensorboard")
-                        .contains(k))
+                .filter(k -> !List.of("steps", "minutes", "threads", "device", "precision", "generation-workers",
+                        "tensorboard").contains(k))
                 .toList();
         if (config != null || !others.isEmpty()) {
             throw new Main.UsageException("--resume continues a run with its own configuration; only --steps,"
-                    + " --minutes, --threads, --device, --generation-workers, --tensorboard and --transcripts may be"
-                    + " given with it (not --" + (config != null ? "config" : others.getFirst()) + ")");
+                    + " --minutes, --threads, --device, --precision, --generation-workers, --tensorboard and"
+                    + " --transcripts may be given with it (not --" + (config != null ? "config" : others.getFirst())
+                    + ")");
         }
+        MatmulPrecision p = BenchCommand.precision(precision);
         LoopConfig cfg;
         try {
             cfg = RunDirectory.config(resume);
@@ -179,7 +187,7 @@ final class TrainCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Plan(cfg, device != null ? device : "cpu", tensorboard, resume, humanTranscripts(cfg));
+        return new Plan(cfg, device != null ? device : "cpu", p, tensorboard, resume, humanTranscripts(cfg));
     }
 
     /** A new run: defaults, then the config file, then the flags; its directory must not hold a run already. */
@@ -196,7 +204,7 @@ final class TrainCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Plan(cfg, r.device(), r.tensorboard(), dir, humanTranscripts(cfg));
+        return new Plan(cfg, r.device(), r.precision(), r.tensorboard(), dir, humanTranscripts(cfg));
     }
 
     /** The transcripts of {@code --transcripts}, read and checked against the run's task before any work. */
@@ -222,9 +230,10 @@ final class TrainCommand implements Runnable {
     }
 
     /** The settings that are not the loop's, in the order config.toml lists them. */
-    private static Map<String, Object> runOptions(String device, boolean tensorBoard) {
+    private static Map<String, Object> runOptions(String device, MatmulPrecision precision, boolean tensorBoard) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("device", device);
+        m.put("precision", (precision != null ? precision : Backends.defaultPrecision(device)).label());
         m.put("tensorboard", tensorBoard);
         return m;
     }

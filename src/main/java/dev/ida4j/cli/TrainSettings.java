@@ -1,5 +1,6 @@
 package dev.ida4j.cli;
 
+import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.loop.Mode;
 import dev.ida4j.task.Tasks;
@@ -17,8 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code train}'s settings by key. A key is both a config-file key and, where the flag exists, the flag's name
  * ({@code lr} and {@code --lr}): the {@link LoopConfig} fields in kebab case ({@code ema-horizon}), except
- * {@code task}, {@code pre-ln} and {@code batch}, plus {@code device}, {@code out} and {@code tensorboard}. Values from a config file and
- * from flags go through the same checks; every problem is collected, each naming where it came from.
+ * {@code task}, {@code pre-ln} and {@code batch}, plus {@code device}, {@code precision}, {@code out} and
+ * {@code tensorboard}. Values from a config file and from flags go through the same checks; every problem is
+ * collected, each naming where it came from.
  */
 final class TrainSettings {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -41,8 +43,11 @@ final class TrainSettings {
     record Setting(JsonNode value, String source) {
     }
 
-    /** The outcome: the config, the device, the run directory if one was set (else null), TensorBoard or not. */
-    record Resolved(LoopConfig config, String device, Path out, boolean tensorboard) {
+    /**
+     * The outcome: the config, the device, its products' precision (null: the device's default), the run directory
+     * if one was set (else null), TensorBoard or not.
+     */
+    record Resolved(LoopConfig config, String device, MatmulPrecision precision, Path out, boolean tensorboard) {
     }
 
     private TrainSettings() {
@@ -62,7 +67,7 @@ final class TrainSettings {
     /** Every key a config file may hold. */
     static List<String> keys() {
         List<String> keys = new ArrayList<>(FIELDS.keySet());
-        keys.addAll(List.of("device", "out", "tensorboard"));
+        keys.addAll(List.of("device", "precision", "out", "tensorboard"));
         return keys;
     }
 
@@ -125,8 +130,8 @@ final class TrainSettings {
         }
         try {
             String out = (String) values.get("out");
-            return new Resolved(LoopConfig.fromJson(all), device, out == null ? null : Path.of(out),
-                    (Boolean) values.getOrDefault("tensorboard", false));
+            return new Resolved(LoopConfig.fromJson(all), device, (MatmulPrecision) values.get("precision"),
+                    out == null ? null : Path.of(out), (Boolean) values.getOrDefault("tensorboard", false));
         } catch (IllegalArgumentException ex) {
             problems.add("the settings together: " + ex.getMessage());
             return null;
@@ -177,6 +182,9 @@ final class TrainSettings {
                     throw new IllegalArgumentException("is not available; valid: cpu, reference, cuda");
                 }
                 return device;
+            }
+            case "precision" -> {
+                return MatmulPrecision.parse(text(v));
             }
             case "out" -> {
                 return text(v);
@@ -238,8 +246,8 @@ final class TrainSettings {
     }
 
     /**
-     * A config as a config file: every key but {@code device}, {@code out} and {@code tensorboard} (a run length left
-     * at 0, meaning "not set", is left out).
+     * A config as a config file: every key but {@code device}, {@code precision}, {@code out} and {@code tensorboard}
+     * (a run length left at 0, meaning "not set", is left out).
      */
     static String toToml(LoopConfig cfg) {
         JsonNode tree = JSON.valueToTree(cfg);

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
     @RegisterExtension
@@ -95,5 +97,22 @@ class MainTest {
         assertThat(Main.run("bench", "gemm", "--precision", "fp8")).isEqualTo(2);
         assertThat(io.err()).contains("unknown precision 'fp8': expected fp32, tf32, bf16");
         assertThat(io.out()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseABadPrecisionForTrainAndEvalBeforeAnyWork(@TempDir Path tmp) {
+        Path run = tmp.resolve("run");
+        assertThat(Main.run("train", "--steps", "1", "--precision", "bf16", "--out", run.toString())).isEqualTo(2);
+        assertThat(io.err()).contains("precision bf16 needs --device cuda: the cpu backend computes in fp32")
+                .doesNotContain("\tat ");
+        assertThat(run).doesNotExist();
+        assertThat(Main.run("train", "--steps", "1", "--precision", "fp8", "--out", run.toString())).isEqualTo(2);
+        assertThat(io.err()).contains("--precision fp8: unknown precision 'fp8': expected fp32, tf32, bf16");
+        assertThat(Main.run("train", "--resume", run.toString(), "--precision", "fp8")).isEqualTo(2);
+        assertThat(io.err()).contains("--precision: unknown precision 'fp8'");
+        assertThat(Main.run("eval", "--run", run.toString(), "--out", tmp.resolve("e.jsonl").toString(),
+                "--precision", "fp8")).isEqualTo(2);
+        assertThat(io.err()).contains("--precision: unknown precision 'fp8'");
+        assertThat(run).doesNotExist();
     }
 }

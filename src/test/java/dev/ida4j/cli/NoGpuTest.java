@@ -63,6 +63,8 @@ class NoGpuTest {
         assertOneLineNoGpu("bench", "tree", "--device", "cuda");
         assertOneLineNoGpu("train", "--task", "wildcard-search", "--size", "4", "--steps", "1", "--device", "cuda",
                 "--out", tmp.resolve("run-cuda").toString());
+        assertOneLineNoGpu("train", "--task", "wildcard-search", "--size", "4", "--steps", "1", "--device", "cuda",
+                "--precision", "bf16", "--out", tmp.resolve("run-cuda").toString());
         assertThat(tmp.resolve("run-cuda")).doesNotExist();   // nothing left behind
     }
 
@@ -73,6 +75,8 @@ class NoGpuTest {
                 "--checkpoint-every", "1", "--out", run.toString())).isZero();
         assertOneLineNoGpu("eval", "--run", run.toString(), "--contexts", "1", "--out",
                 tmp.resolve("e.jsonl").toString(), "--device", "cuda");
+        assertOneLineNoGpu("eval", "--run", run.toString(), "--contexts", "1", "--out",
+                tmp.resolve("e.jsonl").toString(), "--device", "cuda", "--precision", "bf16");
     }
 
     @Test

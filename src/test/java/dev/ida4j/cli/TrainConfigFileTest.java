@@ -71,7 +71,8 @@ class TrainConfigFileTest {
         // the written config.toml alone reproduces the run's config
         Path written = run.resolve("config.toml");
         assertThat(Files.readString(written)).contains("lr = 0.003").contains("mode = 'noasker'")
-                .contains("ema-horizon = 7").contains("device = 'cpu'").contains("tensorboard = true")
+                .contains("ema-horizon = 7").contains("device = 'cpu'").contains("precision = 'fp32'")
+                .contains("tensorboard = true")
                 .doesNotContain("minutes");
         Path rerun = tmp.resolve("rerun");
         assertThat(Main.run("train", "--config", written.toString(), "--out", rerun.toString())).isZero();
