@@ -1,7 +1,6 @@
 package dev.ida4j.cli;
 
 import dev.ida4j.backend.Backend;
-import dev.ida4j.backend.Backends;
 import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.loop.LoopConfig;
@@ -229,11 +228,14 @@ final class TrainCommand implements Runnable {
         return out;
     }
 
-    /** The settings that are not the loop's, in the order config.toml lists them. */
+    /** The settings that are not the loop's, in the order config.toml lists them (precision only when chosen). */
     private static Map<String, Object> runOptions(String device, MatmulPrecision precision, boolean tensorBoard) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("device", device);
-        m.put("precision", (precision != null ? precision : Backends.defaultPrecision(device)).label());
+        if (precision != null) {
+            // left out when not chosen: the device's default, so a CPU run's file rerun with --device cuda gets TF32
+            m.put("precision", precision.label());
+        }
         m.put("tensorboard", tensorBoard);
         return m;
     }

@@ -71,9 +71,8 @@ class TrainConfigFileTest {
         // the written config.toml alone reproduces the run's config
         Path written = run.resolve("config.toml");
         assertThat(Files.readString(written)).contains("lr = 0.003").contains("mode = 'noasker'")
-                .contains("ema-horizon = 7").contains("device = 'cpu'").contains("precision = 'fp32'")
-                .contains("tensorboard = true")
-                .doesNotContain("minutes");
+                .contains("ema-horizon = 7").contains("device = 'cpu'").contains("tensorboard = true")
+                .doesNotContain("minutes").doesNotContain("precision");
         Path rerun = tmp.resolve("rerun");
         assertThat(Main.run("train", "--config", written.toString(), "--out", rerun.toString())).isZero();
         assertThat(RunDirectory.config(rerun)).isEqualTo(c);
@@ -114,6 +113,7 @@ class TrainConfigFileTest {
                 depth = 2
                 pre-ln = 1
                 eval-every = 0
+                precision = "fp8"
                 out = "%s"
                 """.formatted(run.toString().replace("\\", "\\\\")));
         assertThat(Main.run("train", "--config", cfg.toString(), "--mode", "magic")).isEqualTo(2);
@@ -126,9 +126,10 @@ class TrainConfigFileTest {
                 .contains("bad.toml:5: ema-horizn = 100: unknown key; valid keys: task, mode, size")
                 .contains("bad.toml:7: pre-ln = 1: must be true or false")
                 .contains("bad.toml:8: eval-every = 0: evalEvery must be positive")
+                .contains("bad.toml:9: precision = fp8: unknown precision 'fp8': expected fp32, tf32, bf16")
                 .contains("--mode magic: unknown mode 'magic'")
                 .doesNotContain("\tat ");
-        assertThat(e.lines()).hasSize(8);
+        assertThat(e.lines()).hasSize(9);
         assertThat(run).doesNotExist();
         assertThat(tmp.resolve("runs")).doesNotExist();
     }
