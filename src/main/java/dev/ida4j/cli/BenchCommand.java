@@ -146,7 +146,8 @@ final class BenchCommand {
 
     /** The precision a backend made by {@link #backend(String, int, String)} computes its products at. */
     static String precisionLabel(String device, String precision) {
-        return (precision != null ? MatmulPrecision.parse(precision) : Backends.defaultPrecision(device)).label();
+        MatmulPrecision p = precision(precision);
+        return (p != null ? p : Backends.defaultPrecision(device)).label();
     }
 
     static void fillRandom(Backend be, Tensor t, long seed) {
