@@ -119,7 +119,8 @@ public final class IdaLoop implements AutoCloseable {
         if (cfg.mode() == Mode.AMPLIFICATION) {
             int transcripts = Math.max(cfg.askerBatch(), generationCapacity * questions);
             this.asker = new Asker(backend, AskerConfig.reference(task.vocabulary().size(), task.questionLength(),
-                    task.answerLength(), task.slots()).withPostLn(!cfg.preLayerNorm()).withDropout(cfg.dropout()),
+                    task.answerLength(), task.slots()).withLayers(cfg.askerLayers()).withPostLn(!cfg.preLayerNorm())
+                    .withDropout(cfg.dropout()),
                     transcripts);
             asker.initialize(root.nextLong());
             this.askerOptimizer = new AdamW(backend, asker.params(),

@@ -39,6 +39,9 @@ import tools.jackson.databind.node.ObjectNode;
  *                                 the curriculum compares with the targets), as the reference does; false: greedy,
  *                                 which gives better targets while the teacher is unsure (the default), but with a
  *                                 fresh sample for a subquestion asked again in one transcript
+ * @param askerLayers              layers of H′ (the reference: 4; the default: 2, which learned H on all five
+ *                                 tasks as quickly or more so, and halves the cost of decoding it, most of a
+ *                                 generation batch's time)
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float dropout, float lr, float beta2, float clip,
@@ -47,10 +50,15 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          int askerBuffer, int askerInitialBudget, int askerBatch, int minAskerBuffer, int depth,
                          double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
-                         int keepCheckpoints, int threads, int generationWorkers, boolean sampledTeacher) {
+                         int keepCheckpoints, int threads, int generationWorkers, boolean sampledTeacher,
+                         int askerLayers) {
 
     /** The reference's dropout in X and H′: the default, and what runs saved before the setting existed used. */
     public static final float REFERENCE_DROPOUT = 0.1f;
+    /** The reference's H′ layers, and what runs saved before the setting existed used. */
+    public static final int REFERENCE_ASKER_LAYERS = 4;
+    /** H′ layers unless a run chooses: half the reference's, for a small CPU (benchmarks/RESULTS.md). */
+    public static final int DEFAULT_ASKER_LAYERS = 2;
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -86,6 +94,9 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         requirePositive("checkpointEvery", checkpointEvery);
         requirePositive("keepCheckpoints", keepCheckpoints);
         requirePositive("threads", threads);
+        if (askerLayers < 1 || askerLayers > 16) {
+            throw new IllegalArgumentException("askerLayers " + askerLayers + " is outside 1..16");
+        }
         if (generationWorkers < 0 || generationWorkers > 64) {
             throw new IllegalArgumentException("generationWorkers " + generationWorkers + " is outside 0..64");
         }
@@ -120,12 +131,15 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         }
     }
 
-    /** Defaults for a run on a small CPU: the reference's algorithm with smaller batches and a faster optimiser. */
+    /**
+     * Defaults for a run on a small CPU: the reference's algorithm with smaller batches, a smaller H′ and a faster
+     * optimiser.
+     */
     public static LoopConfig defaults(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
         int start = Math.min(size, 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, REFERENCE_DROPOUT,
                 1e-3f, 0.98f, 1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25,
-                500, 3, 1, 0, false);
+                500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS);
     }
 
     /**
@@ -144,7 +158,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     /**
      * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
      * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0,
-     * {@code sampledTeacher} true, {@code dropout} 0.1).
+     * {@code sampledTeacher} true, {@code dropout} 0.1, {@code askerLayers} 4).
      */
     public static LoopConfig fromJson(JsonNode tree) {
         try {
@@ -156,6 +170,9 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
             }
             if (tree instanceof ObjectNode o && !o.has("dropout")) {
                 tree = o.deepCopy().put("dropout", REFERENCE_DROPOUT);
+            }
+            if (tree instanceof ObjectNode o && !o.has("askerLayers")) {
+                tree = o.deepCopy().put("askerLayers", REFERENCE_ASKER_LAYERS);
             }
             return JSON.treeToValue(tree, LoopConfig.class);
         } catch (JacksonException e) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AsyncGenerationTest {
     @TempDir
@@ -51,13 +52,15 @@ class AsyncGenerationTest {
         }
     }
 
-    @Test
-    void shouldHandTheWorkerTheTeachersNewestWeights() {
-        LoopConfig cfg = TrainingRunTest.tiny(Mode.AMPLIFICATION, 4);
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4})
+    void shouldHandTheWorkerTheTeachersNewestWeights(int askerLayers) {
+        LoopConfig cfg = TrainingRunTest.tiny(Mode.AMPLIFICATION, 4).with("askerLayers", askerLayers);
         try (Backend trainer = Backends.create("cpu", 1);
              Backend worker = Backends.create("cpu", 1);
              IdaLoop loop = new IdaLoop(trainer, cfg);
              AsyncGeneration async = new AsyncGeneration(loop, List.of(worker))) {
+            assertThat(loop.asker.config().layers()).isEqualTo(askerLayers);
             for (int i = 0; i < 4; i++) {
                 loop.runStep();   // synchronous steps move the teacher and H′ on
             }

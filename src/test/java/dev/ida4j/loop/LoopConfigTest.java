@@ -45,6 +45,24 @@ class LoopConfigTest {
     }
 
     @Test
+    void shouldReadAConfigSavedBeforeAskerLayersWereASettingWithTheReferenceFour() {
+        LoopConfig cfg = LoopConfig.defaults("union-find", Mode.AMPLIFICATION, 8, 10, 0, 3);
+        assertThat(cfg.askerLayers()).isEqualTo(2);
+        ObjectNode saved = JSON.valueToTree(cfg);
+        saved.remove("askerLayers");
+        assertThat(LoopConfig.fromJson(saved)).isEqualTo(cfg.with("askerLayers", 4));
+    }
+
+    @Test
+    void shouldRefuseAskerLayersOutsideOneToSixteenNamingThem() {
+        LoopConfig cfg = LoopConfig.defaults("union-find", Mode.AMPLIFICATION, 8, 10, 0, 3);
+        assertThatThrownBy(() -> cfg.with("askerLayers", 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("askerLayers 0");
+        assertThatThrownBy(() -> cfg.with("askerLayers", 17)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("askerLayers 17");
+    }
+
+    @Test
     void shouldStillRefuseOtherMissingAndUnknownFieldsNamingThem() {
         ObjectNode saved = JSON.valueToTree(LoopConfig.defaults("union-find", Mode.NOASKER, 8, 10, 0, 3));
         saved.remove("emaHorizon");

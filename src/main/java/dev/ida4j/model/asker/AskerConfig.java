@@ -66,6 +66,10 @@ public record AskerConfig(int vocab, int qLen, int aLen, int slots, int channels
         return new AskerConfig(vocab, qLen, aLen, slots, newChannels, newHeads, newLayers, dropout, postLn);
     }
 
+    public AskerConfig withLayers(int newLayers) {
+        return withSize(channels, heads, newLayers);
+    }
+
     public AskerConfig withDropout(float p) {
         return new AskerConfig(vocab, qLen, aLen, slots, channels, heads, layers, p, postLn);
     }
