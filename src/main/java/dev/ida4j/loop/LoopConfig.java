@@ -2,6 +2,7 @@ package dev.ida4j.loop;
 
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Tasks;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -59,6 +60,10 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     public static final int REFERENCE_ASKER_LAYERS = 4;
     /** H′ layers unless a run chooses: half the reference's, for a small CPU (benchmarks/RESULTS.md). */
     public static final int DEFAULT_ASKER_LAYERS = 2;
+
+    /** Fields added since runs were first saved, each with the value a run saved without it had. */
+    private static final Map<String, Object> ADDED_SINCE_FIRST_SAVE = Map.of("generationWorkers", 0,
+            "sampledTeacher", true, "dropout", REFERENCE_DROPOUT, "askerLayers", REFERENCE_ASKER_LAYERS);
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -162,17 +167,14 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
      */
     public static LoopConfig fromJson(JsonNode tree) {
         try {
-            if (tree instanceof ObjectNode o && !o.has("generationWorkers")) {
-                tree = o.deepCopy().put("generationWorkers", 0);
-            }
-            if (tree instanceof ObjectNode o && !o.has("sampledTeacher")) {
-                tree = o.deepCopy().put("sampledTeacher", true);
-            }
-            if (tree instanceof ObjectNode o && !o.has("dropout")) {
-                tree = o.deepCopy().put("dropout", REFERENCE_DROPOUT);
-            }
-            if (tree instanceof ObjectNode o && !o.has("askerLayers")) {
-                tree = o.deepCopy().put("askerLayers", REFERENCE_ASKER_LAYERS);
+            if (tree instanceof ObjectNode o) {
+                ObjectNode filled = o.deepCopy();
+                ADDED_SINCE_FIRST_SAVE.forEach((field, old) -> {
+                    if (!filled.has(field)) {
+                        filled.set(field, JSON.valueToTree(old));
+                    }
+                });
+                tree = filled;
             }
             return JSON.treeToValue(tree, LoopConfig.class);
         } catch (JacksonException e) {
