@@ -46,7 +46,7 @@ final class AsyncGeneration implements AutoCloseable {
     private long takenVersion;               // guarded by weights: the newest version a worker has taken
     private final BlockingQueue<Batch> done;
     private final List<Worker> workers = new ArrayList<>();
-    private volatile int size;
+    private volatile Curriculum.Draw draw;
     private volatile boolean stopping;
     private volatile Throwable failure;
 
@@ -59,7 +59,7 @@ final class AsyncGeneration implements AutoCloseable {
             throw new IllegalArgumentException("async generation needs at least one worker backend");
         }
         this.trainerBackend = loop.backend;
-        this.size = loop.curriculum.size();
+        this.draw = loop.curriculum.draw();
         this.done = new ArrayBlockingQueue<>(QUEUE_PER_WORKER * workerBackends.size());
         this.sources = new ArrayList<>(Models.blocks(loop.teacher.params(), loop.teacher.buffers()));
         if (loop.asker != null) {
@@ -116,7 +116,7 @@ final class AsyncGeneration implements AutoCloseable {
                     while (!stopping) {
                         takeWeights();
                         long start = System.nanoTime();
-                        Generation.Result r = generation.run(out, cfg.generationContexts(), size,
+                        Generation.Result r = generation.run(out, cfg.generationContexts(), draw,
                                 cfg.questionsPerContext(), overseer, cfg.depth(), data, answers);
                         int contexts = out.size();
                         int[] records = new int[contexts * out.recordLength()];
@@ -159,9 +159,9 @@ final class AsyncGeneration implements AutoCloseable {
         return workers.get(w).replicas;
     }
 
-    /** The instance size the next batches are generated at (the curriculum's, set by the trainer). */
-    void size(int newSize) {
-        this.size = newSize;
+    /** What the next batches draw (the curriculum's, set by the trainer). */
+    void draw(Curriculum.Draw newDraw) {
+        this.draw = newDraw;
     }
 
     /**

@@ -10,12 +10,28 @@ public final class ClassAccuracy {
     private long total;
 
     public void add(String questionClass, boolean isCorrect) {
+        add(questionClass, isCorrect ? 1 : 0, 1);
+    }
+
+    /** Adds {@code right} of {@code questions} to a class's counts. */
+    public void add(String questionClass, long right, long questions) {
         long[] c = byClass.computeIfAbsent(questionClass, k -> new long[2]);
-        int hit = isCorrect ? 1 : 0;
-        c[0] += hit;
-        c[1]++;
-        correct += hit;
-        total++;
+        c[0] += right;
+        c[1] += questions;
+        correct += right;
+        total += questions;
+    }
+
+    /** Adds every count of {@code other}. */
+    public void addAll(ClassAccuracy other) {
+        other.byClass.forEach((k, c) -> add(k, c[0], c[1]));
+    }
+
+    /** The counts per class, {correct, total}, classes in sorted order (copies). */
+    public Map<String, long[]> counts() {
+        Map<String, long[]> m = new TreeMap<>();
+        byClass.forEach((k, c) -> m.put(k, c.clone()));
+        return m;
     }
 
     public long total() {

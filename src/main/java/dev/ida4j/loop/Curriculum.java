@@ -1,27 +1,44 @@
 package dev.ida4j.loop;
 
 /**
- * The curriculum on instance size: starts small and grows by one name each time the teacher agrees with its
- * training targets often enough. Agreement is averaged over generation batches with a running mean that becomes an
- * EMA of horizon {@code horizon}; promotion needs the average above {@code threshold} after at least
- * {@code minBatches} batches at the current size, and resets the average. Agreement is measured against the
- * targets, never the ground truth (except in the supervised baseline, whose targets are the ground truth).
+ * The curriculum: what a generation batch draws. It grows along two axes, one step at a time, each time the teacher
+ * agrees with its training targets often enough:
+ * <ol>
+ *   <li>the level of the questions, for a task whose questions show it to the overseer ({@code Task.level}: the bits
+ *   of k, the wildcards): levels 1..L are drawn, and only the newest level's agreement counts; after the highest
+ *   level, every question is drawn and counts;</li>
+ *   <li>then the instance size, by one name at a time.</li>
+ * </ol>
+ * Agreement is chance-corrected ({@link Agreement#kappa}), so that a teacher giving the commonest answer to
+ * everything cannot win a promotion. It is averaged over generation batches with a running mean that becomes an EMA
+ * of horizon {@code horizon}; promotion needs the average above {@code threshold} after at least {@code minBatches}
+ * batches at the current step, and resets the average. Agreement is measured against the targets, never the ground
+ * truth (except in the supervised baseline, whose targets are the ground truth).
  */
 public final class Curriculum {
+    /** What to draw: contexts of {@code size}; questions of levels 1..{@code level}, or every question when 0. */
+    public record Draw(int size, int level) {
+    }
+
     private final int maxSize;
+    private final int levels;
     private final double threshold;
     private final int horizon;
     private final int minBatches;
     private int size;
+    private int level;
     private int batches;
     private double agreement;
 
-    public Curriculum(int startSize, int maxSize, double threshold, int horizon, int minBatches) {
+    /** {@code levels}: the task's highest question level, or 0 to draw every question from the start. */
+    public Curriculum(int startSize, int maxSize, int levels, double threshold, int horizon, int minBatches) {
         if (startSize > maxSize) {
             throw new IllegalArgumentException("curriculum start size " + startSize + " exceeds its end " + maxSize);
         }
         this.size = startSize;
         this.maxSize = maxSize;
+        this.levels = levels;
+        this.level = levels > 0 ? 1 : 0;
         this.threshold = threshold;
         this.horizon = horizon;
         this.minBatches = minBatches;
@@ -32,30 +49,47 @@ public final class Curriculum {
         return size;
     }
 
+    /** The highest question level drawn now, or 0 when every question is. */
+    public int level() {
+        return level;
+    }
+
+    public Draw draw() {
+        return new Draw(size, level);
+    }
+
     public double agreement() {
         return agreement;
     }
 
-    public int batchesAtSize() {
+    public int batches() {
         return batches;
     }
 
-    /** Records one generation batch's agreement; returns true when this promoted the size. */
+    /** Records one generation batch's agreement on the questions that count; returns true when this promoted. */
     public boolean record(double batchAgreement) {
         batches++;
         agreement += (batchAgreement - agreement) / Math.min(batches, horizon);
-        if (size < maxSize && batches >= minBatches && agreement > threshold) {
-            size++;
-            batches = 0;
-            agreement = 0;
-            return true;
+        if (batches < minBatches || !(agreement > threshold) || (level == 0 && size == maxSize)) {
+            return false;
         }
-        return false;
+        if (level > 0) {
+            level = level < levels ? level + 1 : 0;
+        } else {
+            size++;
+        }
+        batches = 0;
+        agreement = 0;
+        return true;
     }
 
     /** Puts back a saved state (for resume). */
-    public void restore(int savedSize, int savedBatches, double savedAgreement) {
+    public void restore(int savedSize, int savedLevel, int savedBatches, double savedAgreement) {
+        if (savedLevel < 0 || savedLevel > levels) {
+            throw new IllegalArgumentException("saved curriculum level " + savedLevel + " is outside 0.." + levels);
+        }
         this.size = savedSize;
+        this.level = savedLevel;
         this.batches = savedBatches;
         this.agreement = savedAgreement;
     }

@@ -6,9 +6,7 @@ import dev.ida4j.overseer.Overseer;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.task.Context;
 import dev.ida4j.task.Task;
-import dev.ida4j.task.Vocabulary;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -34,25 +32,30 @@ final class Generation {
         this.sampledTeacher = sampledTeacher;
     }
 
-    /** What one batch produced: agreement drives the curriculum; accuracies are logged, never used for training. */
-    record Result(double agreement, ClassAccuracy teacher, ClassAccuracy targets, int questions) {
+    /**
+     * What one batch produced: the teacher's raw agreement with its targets over all questions (logged), the
+     * chance-corrected agreement on the questions the curriculum judges (what drives it: the newest level's, or all),
+     * and the accuracies of the teacher's answers and of the targets, logged and never used for training.
+     */
+    record Result(double agreement, double judgedAgreement, ClassAccuracy teacher, ClassAccuracy targets,
+                  int questions) {
     }
 
     /**
-     * Generates {@code contexts} contexts at {@code size} and adds one record per context to {@code buffer}.
+     * Generates {@code contexts} contexts as {@code draw} says and adds one record per context to {@code buffer}.
      * {@code overseer} null means ground-truth targets.
      */
-    Result run(RecordBuffer buffer, int contexts, int size, int questionsPerContext, Overseer overseer, int depth,
-               RandomGenerator dataRng, RandomGenerator answerRng) {
-        Questions qs = Questions.sample(task, contexts, size, questionsPerContext, dataRng);
+    Result run(RecordBuffer buffer, int contexts, Curriculum.Draw draw, int questionsPerContext, Overseer overseer,
+               int depth, RandomGenerator dataRng, RandomGenerator answerRng) {
+        Questions qs = Questions.sample(task, contexts, draw, questionsPerContext, dataRng);
         List<List<int[]>> direct = amplifier.answerDirectly(qs.contexts(), qs.questions(),
                 sampledTeacher ? answerRng : null);
         List<List<int[]>> targets = overseer == null
                 ? qs.truth(task)
                 : answers(amplifier.amplify(qs.contexts(), qs.questions(), overseer, depth, answerRng,
                 decoding(sampledTeacher)));
-        long agree = 0;
-        int n = 0;
+        Agreement all = new Agreement();
+        Agreement judged = new Agreement();
         for (int c = 0; c < contexts; c++) {
             Context context = qs.contexts().get(c);
             List<int[]> facts = new ArrayList<>(context.factCount());
@@ -62,13 +65,15 @@ final class Generation {
             buffer.add(packer.record(facts, qs.questions().get(c), targets.get(c)));
             for (int i = 0; i < targets.get(c).size(); i++) {
                 int[] mine = direct.get(c).get(i);
-                if (!Vocabulary.isBlank(mine) && Arrays.equals(mine, targets.get(c).get(i))) {
-                    agree++;
+                int[] target = targets.get(c).get(i);
+                all.add(mine, target);
+                if (draw.level() == 0 || task.level(qs.questions().get(c).get(i)) == draw.level()) {
+                    judged.add(mine, target);
                 }
-                n++;
             }
         }
-        return new Result(n == 0 ? 0 : (double) agree / n, qs.grade(task, direct), qs.grade(task, targets), n);
+        return new Result(all.raw(), judged.kappa(), qs.grade(task, direct), qs.grade(task, targets),
+                (int) all.total());
     }
 
     /** How the teacher answers subquestions in generation and in H's transcripts for H′. */

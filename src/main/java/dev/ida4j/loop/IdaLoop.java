@@ -106,7 +106,8 @@ public final class IdaLoop implements AutoCloseable {
         this.batch = new TrainingBatch(facts, questions, task.factLength(),
                 task.questionLength(), task.answerLength());
         this.xBuffer = new RecordBuffer(cfg.bufferContexts(), batch.recordLength());
-        this.curriculum = new Curriculum(cfg.startSize(), cfg.size(), cfg.promoteAt(), 100, cfg.promoteMinBatches());
+        this.curriculum = new Curriculum(cfg.startSize(), cfg.size(), cfg.levelCurriculum() ? task.levels() : 0,
+                cfg.promoteAt(), 100, cfg.promoteMinBatches());
         this.amplifier = new Amplifier(task, Models.direct(teacher, generationCapacity), counters,
                 cfg.subanswerErrorRate());
         this.generation = new Generation(task, amplifier, batch, cfg.sampledTeacher());
@@ -210,7 +211,7 @@ public final class IdaLoop implements AutoCloseable {
         }
         if (askerTraining != null) {
             askerTraining.grant();
-            askerTraining.callOverseer(curriculum.size(), dataRng, answerRng);
+            askerTraining.callOverseer(curriculum.draw(), dataRng, answerRng);
             askerTraining.train(trainRng);
         }
         trainStudent();
@@ -245,7 +246,7 @@ public final class IdaLoop implements AutoCloseable {
         accept(async.drain(false));
         if (askerTraining != null) {
             askerTraining.grant();
-            askerTraining.callOverseer(curriculum.size(), dataRng, answerRng);
+            askerTraining.callOverseer(curriculum.draw(), dataRng, answerRng);
             askerTraining.train(trainRng);
         }
         trainStudent();
@@ -262,19 +263,19 @@ public final class IdaLoop implements AutoCloseable {
             targetQuestions += b.result().questions();
             counters.add(b.cost());
             stats.generated(b.result(), b.nanos());
-            curriculum.record(b.result().agreement());
-            async.size(curriculum.size());
+            curriculum.record(b.result().judgedAgreement());
+            async.draw(curriculum.draw());
         }
     }
 
     private void generate() {
         long start = System.nanoTime();
-        Generation.Result result = generation.run(xBuffer, cfg.generationContexts(), curriculum.size(),
+        Generation.Result result = generation.run(xBuffer, cfg.generationContexts(), curriculum.draw(),
                 cfg.questionsPerContext(), targetOverseer, cfg.depth(), dataRng, answerRng);
         generations++;
         targetQuestions += result.questions();
         stats.generated(result, System.nanoTime() - start);
-        curriculum.record(result.agreement());
+        curriculum.record(result.judgedAgreement());
     }
 
     private void trainStudent() {

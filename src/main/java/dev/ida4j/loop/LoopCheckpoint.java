@@ -93,7 +93,8 @@ final class LoopCheckpoint {
         s.put("target_questions", loop.targetQuestions);
         s.put("x_optimizer_steps", loop.xOptimizer.steps());
         s.put("curriculum_size", loop.curriculum.size());
-        s.put("curriculum_batches", loop.curriculum.batchesAtSize());
+        s.put("curriculum_level", loop.curriculum.level());
+        s.put("curriculum_batches", loop.curriculum.batches());
         s.put("curriculum_agreement", loop.curriculum.agreement());
         s.put("guard_consecutive", loop.guard.consecutive());
         s.put("guard_skipped", loop.guard.skipped());
@@ -138,7 +139,9 @@ final class LoopCheckpoint {
         // absent from checkpoints saved before it was counted: those runs count from here
         loop.targetQuestions = s.has("target_questions") ? s.get("target_questions").asLong() : 0;
         loop.xOptimizer.restore(s.get("x_optimizer_steps").asInt());
-        loop.curriculum.restore(s.get("curriculum_size").asInt(), s.get("curriculum_batches").asInt(),
+        // absent from checkpoints saved before the level curriculum: those runs drew every question
+        loop.curriculum.restore(s.get("curriculum_size").asInt(),
+                s.has("curriculum_level") ? s.get("curriculum_level").asInt() : 0, s.get("curriculum_batches").asInt(),
                 s.get("curriculum_agreement").asDouble());
         loop.guard.restore(s.get("guard_consecutive").asInt(), s.get("guard_skipped").asLong());
         JsonNode rngs = s.get("rng");

@@ -43,6 +43,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param askerLayers              layers of H′ (the reference: 4; the default: 2, which learned H on all five
  *                                 tasks as quickly or more so, and halves the cost of decoding it, most of a
  *                                 generation batch's time)
+ * @param levelCurriculum          for a task whose questions show their level to H (the bits of k, the wildcards):
+ *                                 draw the low levels first and add one level at a time ({@link Curriculum});
+ *                                 the reference draws every level from the start
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float dropout, float lr, float beta2, float clip,
@@ -52,7 +55,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
                          int keepCheckpoints, int threads, int generationWorkers, boolean sampledTeacher,
-                         int askerLayers) {
+                         int askerLayers, boolean levelCurriculum) {
 
     /** The reference's dropout in X and H′: the default, and what runs saved before the setting existed used. */
     public static final float REFERENCE_DROPOUT = 0.1f;
@@ -63,7 +66,8 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
 
     /** Fields added since runs were first saved, each with the value a run saved without it had. */
     private static final Map<String, Object> ADDED_SINCE_FIRST_SAVE = Map.of("generationWorkers", 0,
-            "sampledTeacher", true, "dropout", REFERENCE_DROPOUT, "askerLayers", REFERENCE_ASKER_LAYERS);
+            "sampledTeacher", true, "dropout", REFERENCE_DROPOUT, "askerLayers", REFERENCE_ASKER_LAYERS,
+            "levelCurriculum", false);
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -144,7 +148,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         int start = Math.min(size, 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, REFERENCE_DROPOUT,
                 1e-3f, 0.98f, 1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25,
-                500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS);
+                500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS, true);
     }
 
     /**
@@ -163,7 +167,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     /**
      * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
      * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0,
-     * {@code sampledTeacher} true, {@code dropout} 0.1, {@code askerLayers} 4).
+     * {@code sampledTeacher} true, {@code dropout} 0.1, {@code askerLayers} 4, {@code levelCurriculum} false).
      */
     public static LoopConfig fromJson(JsonNode tree) {
         try {

@@ -19,7 +19,10 @@ final class LoopStats {
     double teacherAccuracySum;
     double targetAccuracySum;
     double agreementSum;
+    double judgedAgreementSum;
     long generationBatches;
+    ClassAccuracy teacherByClass = new ClassAccuracy();   // at the curriculum's draw
+    ClassAccuracy targetsByClass = new ClassAccuracy();
 
     void trained(float loss, double norm, float trainAccuracy, int batchQuestions, long nanos) {
         lossSum += loss;
@@ -36,7 +39,10 @@ final class LoopStats {
         teacherAccuracySum += r.teacher().accuracy();
         targetAccuracySum += r.targets().accuracy();
         agreementSum += r.agreement();
+        judgedAgreementSum += r.judgedAgreement();
         generationBatches++;
+        teacherByClass.addAll(r.teacher());
+        targetsByClass.addAll(r.targets());
     }
 
     void save(ObjectNode into) {
@@ -44,7 +50,24 @@ final class LoopStats {
                 .put("steps", steps).put("questions", questions).put("train_nanos", trainNanos)
                 .put("generation_nanos", generationNanos).put("generated_questions", generatedQuestions)
                 .put("teacher_accuracy_sum", teacherAccuracySum).put("target_accuracy_sum", targetAccuracySum)
-                .put("agreement_sum", agreementSum).put("generation_batches", generationBatches);
+                .put("agreement_sum", agreementSum).put("judged_agreement_sum", judgedAgreementSum)
+                .put("generation_batches", generationBatches);
+        save(into.putObject("teacher_by_class"), teacherByClass);
+        save(into.putObject("targets_by_class"), targetsByClass);
+    }
+
+    private static void save(ObjectNode into, ClassAccuracy acc) {
+        acc.counts().forEach((k, c) -> into.putArray(k).add(c[0]).add(c[1]));
+    }
+
+    /** Absent from checkpoints saved before it was logged: then empty, and that record averages fewer batches. */
+    private static ClassAccuracy restored(JsonNode from) {
+        ClassAccuracy acc = new ClassAccuracy();
+        if (from != null) {
+            from.properties().forEach(e -> acc.add(e.getKey(), e.getValue().get(0).asLong(),
+                    e.getValue().get(1).asLong()));
+        }
+        return acc;
     }
 
     void restore(JsonNode from) {
@@ -59,7 +82,11 @@ final class LoopStats {
         teacherAccuracySum = from.get("teacher_accuracy_sum").asDouble();
         targetAccuracySum = from.get("target_accuracy_sum").asDouble();
         agreementSum = from.get("agreement_sum").asDouble();
+        // absent from checkpoints saved before it was logged
+        judgedAgreementSum = from.has("judged_agreement_sum") ? from.get("judged_agreement_sum").asDouble() : 0;
         generationBatches = from.get("generation_batches").asLong();
+        teacherByClass = restored(from.get("teacher_by_class"));
+        targetsByClass = restored(from.get("targets_by_class"));
     }
 
     void reset() {
@@ -74,6 +101,9 @@ final class LoopStats {
         teacherAccuracySum = 0;
         targetAccuracySum = 0;
         agreementSum = 0;
+        judgedAgreementSum = 0;
         generationBatches = 0;
+        teacherByClass = new ClassAccuracy();
+        targetsByClass = new ClassAccuracy();
     }
 }

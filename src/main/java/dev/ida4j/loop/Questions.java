@@ -9,21 +9,46 @@ import java.util.random.RandomGenerator;
 /** Fresh contexts at one size with their questions, drawn from the task's samplers. */
 public record Questions(List<Context> contexts, List<List<int[]>> questions) {
 
+    /** Tries per question to draw one of the allowed levels before giving up. */
+    private static final int LEVEL_TRIES = 10_000;
+
     /** {@code perContext} questions per context, or one per fact when it is 0 (the reference's choice). */
     public static Questions sample(Task task, int contexts, int size, int perContext, RandomGenerator rng) {
+        return sample(task, contexts, new Curriculum.Draw(size, 0), perContext, rng);
+    }
+
+    /**
+     * As {@link #sample(Task, int, int, int, RandomGenerator)} at the draw's size, with questions of its levels only
+     * ({@link Task#level}: drawn from the task's distribution and kept when allowed).
+     *
+     * @throws IllegalStateException if the task's sampler gives no question of an allowed level in many tries
+     */
+    public static Questions sample(Task task, int contexts, Curriculum.Draw draw, int perContext,
+                                   RandomGenerator rng) {
         List<Context> cs = new ArrayList<>(contexts);
         List<List<int[]>> qs = new ArrayList<>(contexts);
         for (int c = 0; c < contexts; c++) {
-            Context context = task.sampleContext(size, rng);
+            Context context = task.sampleContext(draw.size(), rng);
             int n = perContext > 0 ? perContext : context.factCount();
             List<int[]> list = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                list.add(task.sampleQuestion(context, rng));
+                list.add(question(task, context, draw.level(), rng));
             }
             cs.add(context);
             qs.add(list);
         }
         return new Questions(cs, qs);
+    }
+
+    private static int[] question(Task task, Context context, int maxLevel, RandomGenerator rng) {
+        for (int tries = 0; tries < LEVEL_TRIES; tries++) {
+            int[] q = task.sampleQuestion(context, rng);
+            if (maxLevel == 0 || task.level(q) <= maxLevel) {
+                return q;
+            }
+        }
+        throw new IllegalStateException("task " + task.name() + " gave no question of level 1.." + maxLevel + " in "
+                + LEVEL_TRIES + " tries");
     }
 
     /** Ground-truth answers, in the same nesting. */

@@ -172,12 +172,14 @@ public final class TrainingRun {
                 .put("step", loop.step)
                 .put("round", loop.generations)
                 .put("size", loop.curriculum.size())
+                .put("level", loop.curriculum.level())
                 .put("loss_x", s.lossSum / s.steps)
                 .put("grad_norm_x", s.normSum / s.steps)
                 .put("accuracy_train", s.trainAccuracySum / s.steps)
                 .put("accuracy_teacher", s.teacherAccuracySum / s.generationBatches)
                 .put("accuracy_targets", s.targetAccuracySum / s.generationBatches)
                 .put("agreement", s.agreementSum / s.generationBatches)
+                .put("judged_agreement", s.judgedAgreementSum / s.generationBatches)
                 .put("curriculum_agreement", loop.curriculum.agreement())
                 .put("targets_generated", s.generatedQuestions)
                 .put("model_calls", loop.counters.modelCalls())
@@ -189,6 +191,8 @@ public final class TrainingRun {
                 .put("train_s", trainSeconds)
                 .put("elapsed_s", (System.nanoTime() - start) / 1e9)
                 .put("h_calls", loop.overseerCalls());
+        s.teacherByClass.perClass().forEach((c, a) -> r.put("class_teacher/" + c, a));
+        s.targetsByClass.perClass().forEach((c, a) -> r.put("class_targets/" + c, a));
         String asker = "";
         if (loop.askerTraining != null) {
             AskerTraining a = loop.askerTraining;
@@ -196,8 +200,10 @@ public final class TrainingRun {
             asker = String.format(Locale.ROOT, "  H′ loss %.4f  H calls %d", a.freshLoss, a.calls);
         }
         r.write();
-        out.printf(Locale.ROOT, "step %6d  size %2d  loss %.4f  train %.3f  teacher %.3f  targets %.3f  agree %.3f%s%n",
-                loop.step, loop.curriculum.size(), s.lossSum / s.steps, s.trainAccuracySum / s.steps,
+        out.printf(Locale.ROOT, "step %6d  size %2d%s  loss %.4f  train %.3f  teacher %.3f  targets %.3f  agree %.3f%s%n",
+                loop.step, loop.curriculum.size(),
+                loop.curriculum.level() > 0 ? " level " + loop.curriculum.level() : "", s.lossSum / s.steps,
+                s.trainAccuracySum / s.steps,
                 s.teacherAccuracySum / s.generationBatches, s.targetAccuracySum / s.generationBatches,
                 loop.curriculum.agreement(), asker);
     }

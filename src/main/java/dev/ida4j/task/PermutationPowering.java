@@ -112,6 +112,17 @@ public final class PermutationPowering implements Task {
         return question(c.names[rng.nextInt(c.names.length)], k);
     }
 
+    @Override
+    public int level(int[] question) {
+        int k = exponent(question);
+        return k < 2 ? 0 : Integer.SIZE - Integer.numberOfLeadingZeros(k) - 1;   // bits of k, less one
+    }
+
+    @Override
+    public int levels() {
+        return BITS - 1;
+    }
+
     static int[] question(int x, int k) {
         int[] q = new int[2 + BITS];
         Names.put(x, q, 0);

@@ -48,6 +48,22 @@ public interface Task {
     /** A random top-level question about {@code context}, from the task's question distribution; never primitive. */
     int[] sampleQuestion(Context context, RandomGenerator rng);
 
+    /**
+     * The level of {@code question} as the overseer H sees it, from the question alone: 1 when every subquestion H
+     * asks about it is primitive, one more for each level of subquestions below that (permutation powering: the bits
+     * of k less one; wildcard search: the wildcards). 0 for a primitive or malformed question, and for every question
+     * of a task whose questions do not show their level (the default). A curriculum may draw the low levels first:
+     * it then uses nothing that H could not see.
+     */
+    default int level(int[] question) {
+        return 0;
+    }
+
+    /** The highest {@link #level} of a top-level question; 0 for a task whose questions show none (the default). */
+    default int levels() {
+        return 0;
+    }
+
     /** Whether {@code question} is well-formed and answered by the environment rather than by a model. */
     boolean isPrimitive(int[] question);
 

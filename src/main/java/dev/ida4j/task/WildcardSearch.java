@@ -166,6 +166,16 @@ public final class WildcardSearch implements Task {
     }
 
     @Override
+    public int level(int[] question) {
+        return Math.max(0, wildcards(question));
+    }
+
+    @Override
+    public int levels() {
+        return LENGTH;
+    }
+
+    @Override
     public boolean isPrimitive(int[] question) {
         return wildcards(question) == 0;
     }

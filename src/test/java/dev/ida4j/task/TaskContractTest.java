@@ -186,6 +186,46 @@ class TaskContractTest {
         assertThat(task.sampleQuestion(ca, a)).isEqualTo(task.sampleQuestion(cb, b));
     }
 
+    /** How deep H's decomposition of {@code q} goes with true subanswers: 1 when it asks only primitives. */
+    private static int decompositionDepth(Task task, Context context, int[] q, Rng rng) {
+        int[] below = {0};
+        task.overseer().answer(q, sq -> {
+            if (task.isPrimitive(sq)) {
+                return task.answerPrimitive(context, sq, rng);
+            }
+            below[0] = Math.max(below[0], decompositionDepth(task, context, sq, rng));
+            return task.truth(context, sq);
+        });
+        return 1 + below[0];
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"permutation-powering", "sequential-assignments", "wildcard-search", "shortest-path",
+            "union-find"})
+    void shouldShowALevelOnlyWhereItIsTheDepthOfHsDecomposition(String name) {
+        Task task = Tasks.byName(name);
+        Rng rng = new Rng(name.hashCode());
+        int[] seen = new int[task.levels() + 1];
+        for (int round = 0; round < 200; round++) {
+            Context context = task.sampleContext(2 + rng.nextInt(63), rng);
+            for (int i = 0; i < 10; i++) {
+                int[] q = task.sampleQuestion(context, rng);
+                int level = task.level(q);
+                if (task.levels() == 0) {
+                    assertThat(level).as("a task without levels shows none").isZero();
+                } else {
+                    assertThat(level).as("%s", task.questionText(q))
+                            .isEqualTo(decompositionDepth(task, context, q, rng)).isBetween(1, task.levels());
+                    seen[level]++;
+                }
+            }
+        }
+        for (int level = 1; level <= task.levels(); level++) {
+            assertThat(seen[level]).as("questions of level %d drawn", level).isPositive();
+        }
+        assertThat(task.level(new int[task.questionLength()])).as("the blank question").isZero();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"permutation-powering", "sequential-assignments", "wildcard-search", "shortest-path",
             "union-find"})
