@@ -42,6 +42,10 @@ final class TrainCommand implements Runnable {
     @Option(names = "--config", paramLabel = "FILE", description = "settings from a TOML file of key = value lines;"
             + " the keys are these flags' names (and every other LoopConfig field in kebab case); flags override it")
     Path config;
+    @Option(names = "--recipe", description = "the settings everything else starts from: default (the best"
+            + " measured on a small CPU) or reference (the 2018 code's: paper-size X, lr 1e-5, batches of 50, no"
+            + " level curriculum, promotion on raw agreement)")
+    String recipe;
     @Option(names = "--task", description = "task: ${COMPLETION-CANDIDATES} (default permutation-powering)",
             completionCandidates = TaskNames.class)
     String task;

@@ -18,9 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code train}'s settings by key. A key is both a config-file key and, where the flag exists, the flag's name
  * ({@code lr} and {@code --lr}): the {@link LoopConfig} fields in kebab case ({@code ema-horizon}), except
- * {@code task}, {@code pre-ln} and {@code batch}, plus {@code device}, {@code precision}, {@code out} and
- * {@code tensorboard}. Values from a config file and from flags go through the same checks; every problem is
- * collected, each naming where it came from.
+ * {@code task}, {@code pre-ln} and {@code batch}, plus {@code recipe} (the base the others change: {@link
+ * LoopConfig#recipe}), {@code device}, {@code precision}, {@code out} and {@code tensorboard}. Values from a config
+ * file and from flags go through the same checks; every problem is collected, each naming where it came from.
  */
 final class TrainSettings {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -29,7 +29,7 @@ final class TrainSettings {
     /** The config fields by key, in the record's order. */
     private static final Map<String, RecordComponent> FIELDS = fields();
     /** Keys decided before the defaults can be made; each is checked here, the rest by {@link LoopConfig}. */
-    private static final List<String> FIRST = List.of("task", "mode", "size", "steps", "minutes", "seed");
+    private static final List<String> FIRST = List.of("recipe", "task", "mode", "size", "steps", "minutes", "seed");
     /**
      * Generation workers of a run bounded by time, on a CPU with two cores or more, unless the settings choose: such a
      * run has no step count to reproduce anyway, and on the 2-core development machine two workers gave 2.1-2.3x
@@ -67,7 +67,7 @@ final class TrainSettings {
     /** Every key a config file may hold. */
     static List<String> keys() {
         List<String> keys = new ArrayList<>(FIELDS.keySet());
-        keys.addAll(List.of("device", "precision", "out", "tensorboard"));
+        keys.addAll(List.of("recipe", "device", "precision", "out", "tensorboard"));
         return keys;
     }
 
@@ -100,9 +100,10 @@ final class TrainSettings {
         Mode mode = (Mode) values.getOrDefault("mode", Mode.AMPLIFICATION);
         int size = (Integer) values.getOrDefault("size", 16);
         long seed = (Long) values.getOrDefault("seed", 1L);
+        String recipe = (String) values.getOrDefault("recipe", LoopConfig.RECIPES.getFirst());
         LoopConfig base;
         try {
-            base = LoopConfig.defaults(task, mode, size, steps == null ? 0 : steps, mins, seed);
+            base = LoopConfig.recipe(recipe, task, mode, size, steps == null ? 0 : steps, mins, seed);
         } catch (IllegalArgumentException ex) {
             // a problem of its own key, reported above; check the remaining keys against the plain defaults
             base = LoopConfig.defaults("permutation-powering", Mode.AMPLIFICATION, 16, 0, 5, 1);
@@ -188,6 +189,14 @@ final class TrainSettings {
             }
             case "out" -> {
                 return text(v);
+            }
+            case "recipe" -> {
+                String recipe = text(v);
+                if (!LoopConfig.RECIPES.contains(recipe)) {
+                    throw new IllegalArgumentException("is not a recipe; valid: " + String.join(", ",
+                            LoopConfig.RECIPES));
+                }
+                return recipe;
             }
             case "tensorboard" -> {
                 return bool(v);

@@ -104,7 +104,8 @@ final class AsyncGeneration implements AutoCloseable {
             Counters counters = new Counters();
             Amplifier amplifier = new Amplifier(loop.task, Models.direct(teacher, loop.generationCapacity), counters,
                     cfg.subanswerErrorRate());
-            Generation generation = new Generation(loop.task, amplifier, loop.batch, cfg.sampledTeacher());
+            Generation generation = new Generation(loop.task, amplifier, loop.batch, cfg.sampledTeacher(),
+                    cfg.chanceCorrected());
             Overseer overseer = switch (cfg.mode()) {
                 case AMPLIFICATION -> new LearnedOverseer(asker, loop.layout, answers);
                 case NOASKER -> loop.targetOverseer;   // the algorithmic H: no weights, no mutable state

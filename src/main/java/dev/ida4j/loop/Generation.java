@@ -20,21 +20,25 @@ final class Generation {
     private final Amplifier amplifier;
     private final TrainingBatch packer;
     private final boolean sampledTeacher;
+    private final boolean chanceCorrected;
 
     /**
      * {@code sampledTeacher}: the teacher samples its answers (subanswers and its direct answers), as the reference
      * does; else it answers greedily, but for a subquestion asked again in one transcript ({@link #decoding}).
+     * {@code chanceCorrected}: the judged agreement is Cohen's kappa, else the raw fraction (the reference's).
      */
-    Generation(Task task, Amplifier amplifier, TrainingBatch packer, boolean sampledTeacher) {
+    Generation(Task task, Amplifier amplifier, TrainingBatch packer, boolean sampledTeacher, boolean chanceCorrected) {
         this.task = task;
         this.amplifier = amplifier;
         this.packer = packer;
         this.sampledTeacher = sampledTeacher;
+        this.chanceCorrected = chanceCorrected;
     }
 
     /**
      * What one batch produced: the teacher's raw agreement with its targets over all questions (logged), the
-     * chance-corrected agreement on the questions the curriculum judges (what drives it: the newest level's, or all),
+     * agreement on the questions the curriculum judges (what drives it: the newest level's, or all; chance-corrected
+     * unless the run promotes on raw agreement),
      * and the accuracies of the teacher's answers and of the targets, logged and never used for training.
      */
     record Result(double agreement, double judgedAgreement, ClassAccuracy teacher, ClassAccuracy targets,
@@ -72,7 +76,8 @@ final class Generation {
                 }
             }
         }
-        return new Result(all.raw(), judged.kappa(), qs.grade(task, direct), qs.grade(task, targets),
+        return new Result(all.raw(), chanceCorrected ? judged.kappa() : judged.raw(), qs.grade(task, direct),
+                qs.grade(task, targets),
                 (int) all.total());
     }
 

@@ -110,7 +110,7 @@ public final class IdaLoop implements AutoCloseable {
                 cfg.promoteAt(), 100, cfg.promoteMinBatches());
         this.amplifier = new Amplifier(task, Models.direct(teacher, generationCapacity), counters,
                 cfg.subanswerErrorRate());
-        this.generation = new Generation(task, amplifier, batch, cfg.sampledTeacher());
+        this.generation = new Generation(task, amplifier, batch, cfg.sampledTeacher(), cfg.chanceCorrected());
         this.noiseRng = root.split();
         Overseer h = new ScriptOverseer(task);
         if (cfg.overseerErrorRate() > 0) {

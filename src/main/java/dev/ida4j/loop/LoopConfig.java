@@ -2,6 +2,7 @@ package dev.ida4j.loop;
 
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Tasks;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -46,6 +47,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param levelCurriculum          for a task whose questions show their level to H (the bits of k, the wildcards):
  *                                 draw the low levels first and add one level at a time ({@link Curriculum});
  *                                 the reference draws every level from the start
+ * @param chanceCorrected          the curriculum promotes on chance-corrected agreement (Cohen's kappa,
+ *                                 {@link Agreement}), which a teacher repeating the commonest answer cannot win;
+ *                                 false: on raw agreement, as the reference
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float dropout, float lr, float beta2, float clip,
@@ -55,7 +59,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
                          int keepCheckpoints, int threads, int generationWorkers, boolean sampledTeacher,
-                         int askerLayers, boolean levelCurriculum) {
+                         int askerLayers, boolean levelCurriculum, boolean chanceCorrected) {
 
     /** The reference's dropout in X and H′: the default, and what runs saved before the setting existed used. */
     public static final float REFERENCE_DROPOUT = 0.1f;
@@ -67,7 +71,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     /** Fields added since runs were first saved, each with the value a run saved without it had. */
     private static final Map<String, Object> ADDED_SINCE_FIRST_SAVE = Map.of("generationWorkers", 0,
             "sampledTeacher", true, "dropout", REFERENCE_DROPOUT, "askerLayers", REFERENCE_ASKER_LAYERS,
-            "levelCurriculum", false);
+            "levelCurriculum", false, "chanceCorrected", false);
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -140,15 +144,47 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         }
     }
 
+    /** The recipes {@link #recipe} knows, the default first. */
+    public static final List<String> RECIPES = List.of("default", "reference");
+
     /**
-     * Defaults for a run on a small CPU: the reference's algorithm with smaller batches, a smaller H′ and a faster
-     * optimiser.
+     * The settings of a named recipe: {@code default}, the best measured on a small CPU ({@link #defaults}), or
+     * {@code reference}, the 2018 code's ({@link #reference}).
+     */
+    public static LoopConfig recipe(String name, String taskName, Mode mode, int size, long steps, double minutes,
+                                    long seed) {
+        return switch (name) {
+            case "default" -> defaults(taskName, mode, size, steps, minutes, seed);
+            case "reference" -> reference(taskName, mode, size, steps, minutes, seed);
+            default -> throw new IllegalArgumentException("unknown recipe '" + name + "'; valid: "
+                    + String.join(", ", RECIPES));
+        };
+    }
+
+    /**
+     * Defaults for a run on a small CPU: the reference's algorithm with smaller models and batches, a faster
+     * optimiser, a greedy teacher, and a curriculum that climbs the levels H can see and promotes on chance-corrected
+     * agreement (benchmarks/RESULTS.md).
      */
     public static LoopConfig defaults(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
         int start = Math.min(size, 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, REFERENCE_DROPOUT,
                 1e-3f, 0.98f, 1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25,
-                500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS, true);
+                500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS, true, true);
+    }
+
+    /**
+     * The 2018 code's settings ({@code paulfchristiano/amplification}, reference §1.4-1.6), for a faithful
+     * comparison: the paper-size X, a 4-layer H′, Adam at 1e-5, batches of 50 contexts, a replay buffer of 10,000
+     * contexts that trains from 500, an EMA teacher of horizon 1000 that samples its answers, every question level
+     * from the start, and promotion at 0.85 raw agreement from size 8 (10 for union-find). Generation is synchronous,
+     * one batch per X step (the reference's threads ran flat out, at a ratio its hardware set).
+     */
+    public static LoopConfig reference(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
+        int start = Math.min(size, taskName.equals("union-find") ? 10 : 8);
+        return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "paper", false, REFERENCE_DROPOUT,
+                1e-5f, 0.98f, 1f, 50, 50, 1, 0, 10_000, 500, 100_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20,
+                25, 500, 3, 1, 0, true, REFERENCE_ASKER_LAYERS, false, false);
     }
 
     /**
@@ -167,7 +203,8 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     /**
      * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
      * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0,
-     * {@code sampledTeacher} true, {@code dropout} 0.1, {@code askerLayers} 4, {@code levelCurriculum} false).
+     * {@code sampledTeacher} true, {@code dropout} 0.1, {@code askerLayers} 4, {@code levelCurriculum} and
+     * {@code chanceCorrected} false).
      */
     public static LoopConfig fromJson(JsonNode tree) {
         try {

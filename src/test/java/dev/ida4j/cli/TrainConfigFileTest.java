@@ -102,6 +102,25 @@ class TrainConfigFileTest {
     }
 
     @Test
+    void shouldStartFromTheRecipeAndLetTheOtherSettingsChangeIt() {
+        Map<String, TrainSettings.Setting> settings = new LinkedHashMap<>();
+        settings.put("recipe", TrainSettings.flag("recipe", "reference"));
+        settings.put("task", TrainSettings.flag("task", "union-find"));
+        settings.put("size", TrainSettings.flag("size", 16));
+        settings.put("lr", TrainSettings.flag("lr", 1e-4f));
+        List<String> problems = new ArrayList<>();
+        LoopConfig c = TrainSettings.resolve(settings, problems).config();
+        assertThat(problems).isEmpty();
+        assertThat(c).isEqualTo(LoopConfig.reference("union-find", Mode.AMPLIFICATION, 16, 0, 5, 1)
+                .with("lr", 1e-4f).with("generationWorkers", c.generationWorkers()));
+
+        settings.put("recipe", TrainSettings.flag("recipe", "fast"));
+        assertThat(TrainSettings.resolve(settings, problems)).isNull();
+        assertThat(problems).singleElement().asString()
+                .isEqualTo("--recipe fast: is not a recipe; valid: default, reference");
+    }
+
+    @Test
     void shouldListEveryProblemOfABadFileEachNamingItsKeyAndLeaveNothingBehind() throws IOException {
         Path run = tmp.resolve("never");
         Path cfg = file("bad.toml", """

@@ -47,7 +47,7 @@ class GenerationTest {
                     task.answerLength());
             Amplifier amplifier = new Amplifier(task, Models.direct(teacher, CONTEXTS), new Counters(), 0);
             RecordBuffer buffer = new RecordBuffer(CONTEXTS, packer.recordLength());
-            new Generation(task, amplifier, packer, sampledTeacher).run(buffer, CONTEXTS,
+            new Generation(task, amplifier, packer, sampledTeacher, true).run(buffer, CONTEXTS,
                     new Curriculum.Draw(SIZE, 0), 0, new ScriptOverseer(task), 1, new Rng(7), new Rng(answerSeed));
             return buffer.data().clone();
         }

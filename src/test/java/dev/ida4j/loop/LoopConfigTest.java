@@ -63,6 +63,51 @@ class LoopConfigTest {
     }
 
     @Test
+    void shouldGiveTheReferenceRecipeThe2018CodesSettings() {
+        LoopConfig r = LoopConfig.recipe("reference", "permutation-powering", Mode.AMPLIFICATION, 64, 400_000, 0, 1);
+        assertThat(r.preset()).isEqualTo("paper");
+        assertThat(r.preLayerNorm()).isFalse();
+        assertThat(r.dropout()).isEqualTo(0.1f);
+        assertThat(r.lr()).isEqualTo(1e-5f);
+        assertThat(r.beta2()).isEqualTo(0.98f);
+        assertThat(r.clip()).isEqualTo(1f);
+        assertThat(r.trainContexts()).isEqualTo(50);
+        assertThat(r.generationContexts()).isEqualTo(50);
+        assertThat(r.questionsPerContext()).as("one question per fact").isZero();
+        assertThat(r.bufferContexts()).isEqualTo(10_000);
+        assertThat(r.minBufferContexts()).isEqualTo(500);
+        assertThat(r.askerBuffer()).isEqualTo(100_000);
+        assertThat(r.askerInitialBudget()).isEqualTo(500);
+        assertThat(r.askerBatch()).isEqualTo(50);
+        assertThat(r.minAskerBuffer()).isEqualTo(250);
+        assertThat(r.askerLayers()).isEqualTo(4);
+        assertThat(r.emaHorizon()).isEqualTo(1000);
+        assertThat(r.sampledTeacher()).isTrue();
+        assertThat(r.promoteAt()).isEqualTo(0.85);
+        assertThat(r.levelCurriculum()).isFalse();
+        assertThat(r.chanceCorrected()).isFalse();
+        assertThat(r.startSize()).isEqualTo(8);
+        assertThat(LoopConfig.recipe("reference", "union-find", Mode.SUPERVISED, 64, 1, 0, 1).startSize())
+                .as("difficulty 0 is 10 variables").isEqualTo(10);
+        assertThat(LoopConfig.recipe("default", "union-find", Mode.SUPERVISED, 64, 1, 0, 1))
+                .isEqualTo(LoopConfig.defaults("union-find", Mode.SUPERVISED, 64, 1, 0, 1));
+        assertThatThrownBy(() -> LoopConfig.recipe("paper", "union-find", Mode.SUPERVISED, 64, 1, 0, 1))
+                .hasMessageContaining("'paper'").hasMessageContaining("default, reference");
+    }
+
+    @Test
+    void shouldReadAConfigSavedBeforeTheLevelCurriculumAndKappaAsTheReferencesCurriculum() {
+        LoopConfig cfg = LoopConfig.defaults("permutation-powering", Mode.AMPLIFICATION, 8, 10, 0, 3);
+        assertThat(cfg.levelCurriculum()).isTrue();
+        assertThat(cfg.chanceCorrected()).isTrue();
+        ObjectNode saved = JSON.valueToTree(cfg);
+        saved.remove("levelCurriculum");
+        saved.remove("chanceCorrected");
+        assertThat(LoopConfig.fromJson(saved)).isEqualTo(cfg.with("levelCurriculum", false)
+                .with("chanceCorrected", false));
+    }
+
+    @Test
     void shouldStillRefuseOtherMissingAndUnknownFieldsNamingThem() {
         ObjectNode saved = JSON.valueToTree(LoopConfig.defaults("union-find", Mode.NOASKER, 8, 10, 0, 3));
         saved.remove("emaHorizon");
