@@ -28,19 +28,33 @@ public final class Amplifier {
     private final DirectModel model;
     private final Counters counters;
     private final double subanswerErrorRate;
+    private final double abstainBelow;
+
+    /** An amplifier whose model never abstains ({@link #Amplifier(Task, DirectModel, Counters, double, double)}). */
+    public Amplifier(Task task, DirectModel model, Counters counters, double subanswerErrorRate) {
+        this(task, model, counters, subanswerErrorRate, 0);
+    }
 
     /**
      * {@code subanswerErrorRate}: the probability that a subanswer the overseer receives is replaced by a random
      * well-formed answer or, half of those times, by {@code ?} (error injection; 0 for none).
+     * {@code abstainBelow}: a subanswer of the model whose probability under the model is below this becomes
+     * {@code ?} (0: never), so that the overseer builds on what the model knows and answers {@code ?} where it does
+     * not, instead of on its guesses; a fresh sample for a repeated subquestion is a proposal and never abstains.
      */
-    public Amplifier(Task task, DirectModel model, Counters counters, double subanswerErrorRate) {
+    public Amplifier(Task task, DirectModel model, Counters counters, double subanswerErrorRate,
+                     double abstainBelow) {
         if (!(subanswerErrorRate >= 0 && subanswerErrorRate <= 1)) {
             throw new IllegalArgumentException("subanswer error rate must be in [0, 1], got " + subanswerErrorRate);
+        }
+        if (!(abstainBelow >= 0 && abstainBelow <= 1)) {
+            throw new IllegalArgumentException("abstention threshold must be in [0, 1], got " + abstainBelow);
         }
         this.task = task;
         this.model = model;
         this.counters = counters;
         this.subanswerErrorRate = subanswerErrorRate;
+        this.abstainBelow = abstainBelow;
     }
 
     public Counters counters() {
@@ -70,7 +84,7 @@ public final class Amplifier {
                                             RandomGenerator rng) {
         List<List<int[]>> result = new ArrayList<>(contexts.size());
         forEachChunk(contexts, questions, (chunk, ctx, qs) -> {
-            int[][] answers = modelAnswers(chunk.size(), ctx, qs, rng);
+            int[][] answers = modelAnswers(chunk.size(), ctx, qs, rng, 0);
             split(answers, ctx, chunk.size(), result);
         });
         return result;
@@ -174,7 +188,8 @@ public final class Amplifier {
                 }
                 subAnswers = greedyAnswers(chunk.size(), subContext, subQs, repeat, rng);
             } else {
-                subAnswers = modelAnswers(chunk.size(), subContext, subQs, decoding == Decoding.SAMPLED ? rng : null);
+                subAnswers = modelAnswers(chunk.size(), subContext, subQs, decoding == Decoding.SAMPLED ? rng : null,
+                        abstainBelow);
             }
             for (int p = 0; p < pending; p++) {
                 open.get(pendingOf[p]).reply(corrupt(subQs[p], subAnswers[p], rng));
@@ -193,7 +208,7 @@ public final class Amplifier {
             repeats += r ? 1 : 0;
         }
         if (repeats == 0) {
-            return modelAnswers(contexts, contextOf, questions, null);
+            return modelAnswers(contexts, contextOf, questions, null, abstainBelow);
         }
         int[][] answers = new int[questions.length][];
         for (boolean sampled : new boolean[] {false, true}) {
@@ -209,7 +224,7 @@ public final class Amplifier {
                     at[k++] = i;
                 }
             }
-            int[][] part = modelAnswers(contexts, ctx, qs, sampled ? rng : null);
+            int[][] part = modelAnswers(contexts, ctx, qs, sampled ? rng : null, sampled ? 0 : abstainBelow);
             for (int j = 0; j < n; j++) {
                 answers[at[j]] = part[j];
             }
@@ -217,8 +232,12 @@ public final class Amplifier {
         return answers;
     }
 
-    /** One batched model call for {@code questions}, grouped by context and padded with blank questions. */
-    private int[][] modelAnswers(int contexts, int[] contextOf, int[][] questions, RandomGenerator rng) {
+    /**
+     * One batched model call for {@code questions}, grouped by context and padded with blank questions; an answer whose
+     * probability is below {@code abstainBelow} becomes {@code ?}.
+     */
+    private int[][] modelAnswers(int contexts, int[] contextOf, int[][] questions, RandomGenerator rng,
+                                 double abstainBelow) {
         int lq = task.questionLength();
         int la = task.answerLength();
         int[] count = new int[contexts];
@@ -237,12 +256,19 @@ public final class Amplifier {
             System.arraycopy(questions[i], 0, tokens, (contextOf[i] * perContext + slot[i]) * lq, lq);
         }
         int[] out = new int[contexts * perContext * la];        // (contexts, perContext, La)
-        model.answer(perContext, tokens, rng, out);
+        float[] logProb = abstainBelow > 0 ? new float[contexts * perContext] : null;   // (contexts, perContext)
+        model.answer(perContext, tokens, rng, out, logProb);
         counters.modelCalls++;
         counters.modelQuestions += questions.length;
+        double logThreshold = Math.log(abstainBelow);
         for (int i = 0; i < questions.length; i++) {
-            int at = (contextOf[i] * perContext + slot[i]) * la;
-            answers[i] = Arrays.copyOfRange(out, at, at + la);
+            int q = contextOf[i] * perContext + slot[i];
+            if (logProb != null && logProb[q] < logThreshold) {
+                answers[i] = new int[la];
+                counters.abstentions++;
+            } else {
+                answers[i] = Arrays.copyOfRange(out, q * la, (q + 1) * la);
+            }
         }
         return answers;
     }

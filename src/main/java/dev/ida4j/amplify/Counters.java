@@ -8,6 +8,7 @@ public final class Counters {
     long primitiveAnswers;
     long rounds;
     long encodedContexts;
+    long abstentions;
 
     /** Decisions taken by the overseer: one per subquestion asked and one per final answer. */
     public long overseerDecisions() {
@@ -39,15 +40,21 @@ public final class Counters {
         return encodedContexts;
     }
 
+    /** The model's subanswers turned into {@code ?} because it was unsure of them. */
+    public long abstentions() {
+        return abstentions;
+    }
+
     /** Puts back saved counts (for resume), in the order of the accessors above. */
     public void restore(long decisions, long calls, long questions, long primitives, long roundCount,
-                        long contexts) {
+                        long contexts, long abstained) {
         overseerDecisions = decisions;
         modelCalls = calls;
         modelQuestions = questions;
         primitiveAnswers = primitives;
         rounds = roundCount;
         encodedContexts = contexts;
+        abstentions = abstained;
     }
 
     /** Adds {@code other}'s counts to these (a worker's costs, merged by the thread that logs them). */
@@ -58,13 +65,14 @@ public final class Counters {
         primitiveAnswers += other.primitiveAnswers;
         rounds += other.rounds;
         encodedContexts += other.encodedContexts;
+        abstentions += other.abstentions;
     }
 
     /** A copy of these counts, which are then zeroed (what a worker hands over after each batch). */
     public Counters drain() {
         Counters copy = new Counters();
         copy.add(this);
-        restore(0, 0, 0, 0, 0, 0);
+        restore(0, 0, 0, 0, 0, 0, 0);
         return copy;
     }
 }

@@ -19,7 +19,9 @@ public interface DirectModel {
     /**
      * Answers {@code questions} questions about each encoded context: {@code questionTokens} is
      * (contexts, questions, Lq), {@code out} receives (contexts, questions, La). Samples from the model's
-     * distribution with {@code rng}, or takes the most likely token when {@code rng} is null.
+     * distribution with {@code rng}, or takes the most likely token when {@code rng} is null. Unless
+     * {@code outLogProb} is null, it receives (contexts, questions) the log-probability the model gave each chosen
+     * answer (0 for a model that is certain); blank questions' entries are unspecified.
      */
-    void answer(int questions, int[] questionTokens, RandomGenerator rng, int[] out);
+    void answer(int questions, int[] questionTokens, RandomGenerator rng, int[] out, float[] outLogProb);
 }

@@ -38,9 +38,10 @@ public final class OneAtATime implements DirectModel {
     }
 
     @Override
-    public void answer(int questions, int[] questionTokens, RandomGenerator rng, int[] out) {
+    public void answer(int questions, int[] questionTokens, RandomGenerator rng, int[] out, float[] outLogProb) {
         int contextSize = facts * factLength;
         int[] one = new int[answerLength];
+        float[] oneLogProb = outLogProb == null ? null : new float[1];
         for (int c = 0; c < contexts; c++) {
             int[] context = Arrays.copyOfRange(factTokens, c * contextSize, (c + 1) * contextSize);
             for (int q = 0; q < questions; q++) {
@@ -50,8 +51,11 @@ public final class OneAtATime implements DirectModel {
                     continue;
                 }
                 model.encode(1, facts, context);
-                model.answer(1, question, rng, one);
+                model.answer(1, question, rng, one, oneLogProb);
                 System.arraycopy(one, 0, out, (c * questions + q) * answerLength, answerLength);
+                if (outLogProb != null) {
+                    outLogProb[c * questions + q] = oneLogProb[0];
+                }
             }
         }
     }

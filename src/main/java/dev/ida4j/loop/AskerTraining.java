@@ -69,12 +69,15 @@ final class AskerTraining {
         trainCredit += rate;
     }
 
-    /** Spends the budget on calls to H on questions drawn as {@code draw} says; returns the calls made. */
-    int callOverseer(Curriculum.Draw draw, RandomGenerator dataRng, RandomGenerator answerRng) {
+    /**
+     * Spends the budget on calls to H on questions of instance size {@code size}, of every level (H′ learns H's whole
+     * algorithm from the start, whatever levels X is drawn); returns the calls made.
+     */
+    int callOverseer(int size, RandomGenerator dataRng, RandomGenerator answerRng) {
         int made = 0;
         while (budget >= 1) {
             int n = (int) Math.min(contextsPerCall, Math.floor(budget));
-            Questions qs = Questions.sample(task, n, draw, 1, dataRng);
+            Questions qs = Questions.sample(task, n, size, 1, dataRng);
             List<List<Transcript>> ts = amplifier.amplify(qs.contexts(), qs.questions(), h, 1, answerRng,
                     Generation.decoding(sampledTeacher));
             int[] tokens = new int[n * layout.length()];   // (n, T)

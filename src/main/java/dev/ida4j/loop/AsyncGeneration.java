@@ -103,7 +103,7 @@ final class AsyncGeneration implements AutoCloseable {
             }
             Counters counters = new Counters();
             Amplifier amplifier = new Amplifier(loop.task, Models.direct(teacher, loop.generationCapacity), counters,
-                    cfg.subanswerErrorRate());
+                    cfg.subanswerErrorRate(), cfg.abstainBelow());
             Generation generation = new Generation(loop.task, amplifier, loop.batch, cfg.sampledTeacher(),
                     cfg.chanceCorrected());
             Overseer overseer = switch (cfg.mode()) {

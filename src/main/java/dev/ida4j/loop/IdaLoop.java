@@ -109,7 +109,7 @@ public final class IdaLoop implements AutoCloseable {
         this.curriculum = new Curriculum(cfg.startSize(), cfg.size(), cfg.levelCurriculum() ? task.levels() : 0,
                 cfg.promoteAt(), 100, cfg.promoteMinBatches());
         this.amplifier = new Amplifier(task, Models.direct(teacher, generationCapacity), counters,
-                cfg.subanswerErrorRate());
+                cfg.subanswerErrorRate(), cfg.abstainBelow());
         this.generation = new Generation(task, amplifier, batch, cfg.sampledTeacher(), cfg.chanceCorrected());
         this.noiseRng = root.split();
         Overseer h = new ScriptOverseer(task);
@@ -211,7 +211,7 @@ public final class IdaLoop implements AutoCloseable {
         }
         if (askerTraining != null) {
             askerTraining.grant();
-            askerTraining.callOverseer(curriculum.draw(), dataRng, answerRng);
+            askerTraining.callOverseer(curriculum.size(), dataRng, answerRng);
             askerTraining.train(trainRng);
         }
         trainStudent();
@@ -246,7 +246,7 @@ public final class IdaLoop implements AutoCloseable {
         accept(async.drain(false));
         if (askerTraining != null) {
             askerTraining.grant();
-            askerTraining.callOverseer(curriculum.draw(), dataRng, answerRng);
+            askerTraining.callOverseer(curriculum.size(), dataRng, answerRng);
             askerTraining.train(trainRng);
         }
         trainStudent();

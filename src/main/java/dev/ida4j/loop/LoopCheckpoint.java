@@ -130,6 +130,7 @@ final class LoopCheckpoint {
         c.put("primitive_answers", loop.counters.primitiveAnswers());
         c.put("rounds", loop.counters.rounds());
         c.put("encoded_contexts", loop.counters.encodedContexts());
+        c.put("abstentions", loop.counters.abstentions());
         return s;
     }
 
@@ -166,7 +167,7 @@ final class LoopCheckpoint {
         JsonNode c = s.get("counters");
         loop.counters.restore(c.get("overseer_decisions").asLong(), c.get("model_calls").asLong(),
                 c.get("model_questions").asLong(), c.get("primitive_answers").asLong(), c.get("rounds").asLong(),
-                c.get("encoded_contexts").asLong());
+                c.get("encoded_contexts").asLong(), c.has("abstentions") ? c.get("abstentions").asLong() : 0);
     }
 
     private static void rng(ObjectNode into, String name, long[] state) {

@@ -28,8 +28,9 @@ public final class Models {
             }
 
             @Override
-            public void answer(int questions, int[] questionTokens, RandomGenerator rng, int[] out) {
-                x.answer(questions, questionTokens, rng, out);
+            public void answer(int questions, int[] questionTokens, RandomGenerator rng, int[] out,
+                               float[] outLogProb) {
+                x.answer(questions, questionTokens, rng, out, outLogProb);
             }
         };
     }

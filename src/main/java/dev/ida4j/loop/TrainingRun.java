@@ -185,6 +185,7 @@ public final class TrainingRun {
                 .put("model_calls", loop.counters.modelCalls())
                 .put("model_questions", loop.counters.modelQuestions())
                 .put("overseer_decisions", loop.counters.overseerDecisions())
+                .put("abstentions", loop.counters.abstentions())
                 .put("skipped_steps", loop.guard.skipped())
                 .put("questions_per_s", s.questions / trainSeconds)
                 .put("generation_s", s.generationNanos / 1e9)

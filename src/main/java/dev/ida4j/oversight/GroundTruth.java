@@ -32,7 +32,10 @@ final class GroundTruth implements DirectModel {
     }
 
     @Override
-    public void answer(int questions, int[] questionTokens, RandomGenerator rng, int[] out) {
+    public void answer(int questions, int[] questionTokens, RandomGenerator rng, int[] out, float[] outLogProb) {
+        if (outLogProb != null) {
+            Arrays.fill(outLogProb, 0f);   // certain
+        }
         int lq = task.questionLength();
         int la = task.answerLength();
         for (int q = 0; q < questions; q++) {

@@ -369,7 +369,9 @@ public final class ShortestPath implements Task {
     /**
      * No edge x -> y: propose, verify, select. Two {@code next} proposals, each kept if {@code edge x c} says yes, and
      * one random {@code neighbor}; then the candidate whose {@code dist c y} is smallest (the first on ties, as in
-     * the reference). A proposal or distance that is not a name or distance drops its candidate.
+     * the reference). A proposal or distance that is not a name or distance drops its candidate; with no candidate
+     * left at a finite distance, the answer is inf when every distance asked was known, else {@code ?} (a subanswer
+     * H cannot read makes its answer {@code ?}, as everywhere in the reference's overseers).
      */
     private static int[] overseeNext(int x, int y, Ask ask) {
         int[] candidates = new int[3];
@@ -386,14 +388,16 @@ public final class ShortestPath implements Task {
         }
         int best = -1;
         int bestDistance = INF - 1;                                  // dist x y = d + 1 must stay below 13
+        boolean unknown = false;
         for (int i = 0; i < count; i++) {
             int d = distanceOf(ask.ask(question(DIST, candidates[i], y)));
+            unknown |= d < 0;
             if (d > 0 && d < bestDistance) {
                 best = candidates[i];
                 bestDistance = d;
             }
         }
-        return best < 0 ? token(INF_TOKEN) : Names.answer(best);
+        return best >= 0 ? Names.answer(best) : unknown ? new int[2] : token(INF_TOKEN);
     }
 
     @Override

@@ -114,6 +114,67 @@ class AmplifierTest {
 
     @ParameterizedTest
     @MethodSource("tasks")
+    void shouldTurnSubanswersTheModelIsUnsureOfIntoQuestionMarksButNotItsProposalsOrDirectAnswers(String name) {
+        Task task = Tasks.byName(name);
+        Questions qs = Questions.sample(task, 6, 12, 0, new Rng(3));
+        TruthModel model = new TruthModel(task, qs.contexts(), 6);
+        model.confidence = 0.5;
+        Counters sure = new Counters();
+        List<List<Transcript>> kept = new Amplifier(task, model, sure, 0, 0.4).amplify(qs.contexts(), qs.questions(),
+                new ScriptOverseer(task), 1, new Rng(4), Decoding.GREEDY_FRESH_REPEATS);
+        Counters unsure = new Counters();
+        Amplifier abstaining = new Amplifier(task, model, unsure, 0, 0.6);
+        List<List<Transcript>> ts = abstaining.amplify(qs.contexts(), qs.questions(), new ScriptOverseer(task), 1,
+                new Rng(4), Decoding.GREEDY_FRESH_REPEATS);
+        assertThat(sure.abstentions()).as("above the threshold").isZero();
+        long firsts = 0;
+        long repeats = 0;
+        for (int c = 0; c < ts.size(); c++) {
+            for (int q = 0; q < ts.get(c).size(); q++) {
+                assertThat(task.isCorrect(qs.contexts().get(c), qs.questions().get(c).get(q),
+                        kept.get(c).get(q).answer())).isTrue();
+                Transcript t = ts.get(c).get(q);
+                boolean abstained = false;
+                boolean repeated = false;
+                for (int i = 0; i < t.asked(); i++) {
+                    int[] sq = t.subquestion(i);
+                    if (Vocabulary.isBlank(sq) || task.isPrimitive(sq)) {
+                        continue;
+                    }
+                    boolean repeat = false;
+                    for (int j = 0; j < i; j++) {
+                        repeat |= Arrays.equals(t.subquestion(j), sq);
+                    }
+                    if (repeat) {
+                        repeats++;
+                        repeated = true;
+                        assertThat(t.subanswer(i)).as("a proposal: %s", t.render(task))
+                                .isEqualTo(task.truth(qs.contexts().get(c), sq));
+                    } else {
+                        firsts++;
+                        abstained = true;
+                        assertThat(Vocabulary.isBlank(t.subanswer(i))).as("%s", t.render(task)).isTrue();
+                    }
+                }
+                if (abstained && !repeated) {
+                    assertThat(Vocabulary.isBlank(t.answer())).as("built on an unknown: %s", t.render(task))
+                            .isTrue();
+                }
+            }
+        }
+        assertThat(unsure.abstentions()).isEqualTo(firsts).isPositive();
+        if (name.equals("shortest-path") || name.equals("union-find")) {
+            assertThat(repeats).isPositive();
+        }
+        List<List<int[]>> direct = abstaining.answerDirectly(qs.contexts(), qs.questions(), null);
+        List<List<int[]>> truth = qs.truth(task);
+        for (int c = 0; c < truth.size(); c++) {
+            assertThat(direct.get(c)).as("direct answers never abstain").containsExactlyElementsOf(truth.get(c));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tasks")
     void shouldGoWrongSometimesWhenEverySubanswerIsCorrupted(String name) {
         Task task = Tasks.byName(name);
         Questions qs = Questions.sample(task, 5, 12, 0, new Rng(8));

@@ -21,6 +21,8 @@ final class TruthModel implements DirectModel {
     int encodes;
     /** When set, a question asked with an rng (sampled) gets the all-zero answer instead of the truth. */
     boolean zerosWhenSampled;
+    /** The probability it reports for each of its answers. */
+    double confidence = 1;
 
     TruthModel(Task task, List<? extends Context> known, int maxContexts) {
         this.task = task;
@@ -55,7 +57,10 @@ final class TruthModel implements DirectModel {
     }
 
     @Override
-    public void answer(int questions, int[] questionTokens, RandomGenerator rng, int[] out) {
+    public void answer(int questions, int[] questionTokens, RandomGenerator rng, int[] out, float[] outLogProb) {
+        if (outLogProb != null) {
+            Arrays.fill(outLogProb, (float) Math.log(confidence));
+        }
         int lq = task.questionLength();
         int la = task.answerLength();
         for (int c = 0; c < encoded.size(); c++) {

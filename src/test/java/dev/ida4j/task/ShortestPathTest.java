@@ -131,6 +131,33 @@ class ShortestPathTest {
         }
     }
 
+    /** H's answer to {@code next ab cd} when the proposals are ef and gh (both edges), and every dist is {@code dist}. */
+    private int[] nextWhenEveryDistanceIs(String dist) {
+        return task.overseer().answer(task.parseQuestion("next ab cd"), sq -> {
+            String q = task.questionText(sq);
+            if (q.startsWith("edge ab cd")) {
+                return task.parseAnswer("no");
+            }
+            if (q.startsWith("edge")) {
+                return task.parseAnswer("yes");
+            }
+            if (q.startsWith("next")) {
+                return task.parseAnswer("ef");
+            }
+            if (q.startsWith("neighbor")) {
+                return task.parseAnswer("gh");
+            }
+            return task.parseAnswer(dist);
+        });
+    }
+
+    @Test
+    void shouldAnswerNextWithInfOnlyWhenEveryCandidatesDistanceIsKnown() {
+        assertThat(task.answerText(nextWhenEveryDistanceIs("3"))).isEqualTo("ef");
+        assertThat(task.answerText(nextWhenEveryDistanceIs("inf"))).isEqualTo("inf");
+        assertThat(task.answerText(nextWhenEveryDistanceIs("?"))).as("an unknown distance").isEqualTo("?");
+    }
+
     @Test
     void shouldWriteTheSpecText() {
         for (String q : List.of("dist ab cd", "next ab cd", "edge ab cd", "neighbor ab")) {

@@ -8,6 +8,7 @@ import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
 import dev.ida4j.tensor.TensorLayout;
 import dev.ida4j.tensor.TensorSet;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
@@ -321,9 +322,10 @@ public final class Answerer implements AutoCloseable {
     /**
      * Answers q questions per encoded context (questionTokens b·q·Lq) into outAnswers (b·q·La), sampling each token
      * from the model's distribution with {@code rng}, or greedily (argmax) when {@code rng} is null. Questions beyond
-     * the capacity Q are answered in chunks.
+     * the capacity Q are answered in chunks. Unless {@code outLogProb} is null, it receives (b·q) each chosen
+     * answer's log-probability under the model (the sum over its tokens).
      */
-    public void answer(int q, int[] questionTokens, RandomGenerator rng, int[] outAnswers) {
+    public void answer(int q, int[] questionTokens, RandomGenerator rng, int[] outAnswers, float[] outLogProb) {
         if (encoded == null) {
             throw new IllegalStateException("Answerer.answer: no encoding; call encode() first (forward and setBatch"
                     + " reuse its memory)");
@@ -333,6 +335,13 @@ public final class Answerer implements AutoCloseable {
         if (outAnswers.length != b * q * cfg.answerLength()) {
             throw new IllegalArgumentException("Answerer.answer: outAnswers has " + outAnswers.length
                     + " elements, b·q·La = " + b * q * cfg.answerLength());
+        }
+        if (outLogProb != null) {
+            if (outLogProb.length != b * q) {
+                throw new IllegalArgumentException("Answerer.answer: outLogProb has " + outLogProb.length
+                        + " elements, b·q = " + b * q);
+            }
+            Arrays.fill(outLogProb, 0f);
         }
         for (int start = 0; start < q; start += capacity.q()) {
             Dims d = new Dims(b, encoded.f(), Math.min(capacity.q(), q - start));
@@ -344,7 +353,7 @@ public final class Answerer implements AutoCloseable {
                     io.prefixChunk(d, q, start, i, outAnswers, heads[i].prevIds(acts));
                 }
                 heads[i].forward(acts, d, qvec, acts.get("fact.onehot"), acts.get("fact.mask"));
-                io.choose(d, q, start, i, heads[i].logp(acts), rng, outAnswers);
+                io.choose(d, q, start, i, heads[i].logp(acts), rng, outAnswers, outLogProb);
             }
         }
     }

@@ -210,15 +210,23 @@ final class HostIo {
         backend.copyIn(prevIds, staging);
     }
 
-    /** Chooses token i of each question of the chunk: a draw from p = exp(logp) with rng, or the argmax. */
-    void choose(Dims d, int q, int start, int i, Tensor logp, RandomGenerator rng, int[] answers) {
+    /**
+     * Chooses token i of each question of the chunk: a draw from p = exp(logp) with rng, or the argmax; adds the
+     * chosen token's log-probability to {@code answerLogp} (b·q), unless null.
+     */
+    void choose(Dims d, int q, int start, int i, Tensor logp, RandomGenerator rng, int[] answers,
+                float[] answerLogp) {
         int v = cfg.vocab();
         int la = cfg.answerLength();
         backend.copyOut(staging, logp);
         for (int c = 0; c < d.b(); c++) {
             for (int j = 0; j < d.q(); j++) {
                 int row = c * d.q() + j;
-                answers[((c * q) + start + j) * la + i] = rng == null ? argmaxRow(row) : sample(row, v, rng);
+                int token = rng == null ? argmaxRow(row) : sample(row, v, rng);
+                answers[((c * q) + start + j) * la + i] = token;
+                if (answerLogp != null) {
+                    answerLogp[c * q + start + j] += staging.getAtIndex(F32, (long) row * v + token);
+                }
             }
         }
     }

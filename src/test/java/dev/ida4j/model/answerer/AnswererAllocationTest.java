@@ -30,13 +30,13 @@ class AnswererAllocationTest {
             int[] out = new int[3 * 4 * cfg.answerLength()];
             model.trainStep(opt);
             model.encode(3, 5, batch.facts());
-            model.answer(4, batch.questions(), null, out);
+            model.answer(4, batch.questions(), null, out, null);
             long before = TensorArena.allocationCount();
             for (int i = 0; i < 10; i++) {
                 batch.load(model);
                 model.trainStep(opt);
                 model.encode(3, 5, batch.facts());
-                model.answer(4, batch.questions(), null, out);
+                model.answer(4, batch.questions(), null, out, null);
             }
             assertThat(TensorArena.allocationCount() - before).as("native blocks allocated by 10 rounds").isZero();
         }

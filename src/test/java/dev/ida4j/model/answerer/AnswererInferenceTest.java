@@ -32,7 +32,7 @@ class AnswererInferenceTest {
             model.setTraining(false);
             model.encode(3, 5, batch.facts());
             int[] greedy = new int[3 * 4 * cfg.answerLength()];
-            model.answer(4, batch.questions(), null, greedy);
+            model.answer(4, batch.questions(), null, greedy, null);
 
             // the full forward, teacher-forced with the greedy answers, must take the same argmax everywhere
             model.setBatch(3, 5, 4, batch.facts(), batch.questions(), greedy, batch.mask());
@@ -47,8 +47,8 @@ class AnswererInferenceTest {
             model.encode(3, 5, batch.facts());
             int[] first = new int[3 * 2 * cfg.answerLength()];
             int[] second = new int[first.length];
-            model.answer(2, slice(batch.questions(), 0, cfg), null, first);
-            model.answer(2, slice(batch.questions(), 2, cfg), null, second);
+            model.answer(2, slice(batch.questions(), 0, cfg), null, first, null);
+            model.answer(2, slice(batch.questions(), 2, cfg), null, second, null);
             for (int c = 0; c < 3; c++) {
                 int la = cfg.answerLength();
                 assertThat(Arrays.copyOfRange(first, c * 2 * la, (c + 1) * 2 * la))
@@ -73,18 +73,18 @@ class AnswererInferenceTest {
             large.encode(2, 5, batch.facts());
             int[] chunked = new int[2 * 7 * cfg.answerLength()];
             int[] whole = new int[chunked.length];
-            small.answer(7, batch.questions(), null, chunked); // chunks of 3, 3, 1 questions
-            large.answer(7, batch.questions(), null, whole);
+            small.answer(7, batch.questions(), null, chunked, null); // chunks of 3, 3, 1 questions
+            large.answer(7, batch.questions(), null, whole, null);
             assertThat(chunked).containsExactly(whole);
 
             // sampling draws the same tokens from the same generator state, and other tokens from another
             int[] a = new int[chunked.length];
             int[] b = new int[chunked.length];
-            small.answer(7, batch.questions(), new Rng(5), a);
-            small.answer(7, batch.questions(), new Rng(5), b);
+            small.answer(7, batch.questions(), new Rng(5), a, null);
+            small.answer(7, batch.questions(), new Rng(5), b, null);
             assertThat(a).containsExactly(b);
             int[] c = new int[chunked.length];
-            small.answer(7, batch.questions(), new Rng(6), c);
+            small.answer(7, batch.questions(), new Rng(6), c, null);
             assertThat(c).isNotEqualTo(a);
         }
     }
@@ -96,11 +96,11 @@ class AnswererInferenceTest {
             model.initialize(1);
             ToyBatch batch = ToyBatch.random(CFG, 2, 5, 3, 2);
             int[] out = new int[2 * 3 * CFG.answerLength()];
-            assertThatThrownBy(() -> model.answer(3, batch.questions(), null, out))
+            assertThatThrownBy(() -> model.answer(3, batch.questions(), null, out, null))
                     .hasMessageContaining("call encode() first");
             model.encode(2, 5, batch.facts());
             batch.load(model); // a training batch overwrites the fact states
-            assertThatThrownBy(() -> model.answer(3, batch.questions(), null, out))
+            assertThatThrownBy(() -> model.answer(3, batch.questions(), null, out, null))
                     .hasMessageContaining("call encode() first");
             int[] bad = batch.facts().clone();
             bad[4] = 9;

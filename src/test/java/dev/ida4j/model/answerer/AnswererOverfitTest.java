@@ -64,7 +64,7 @@ class AnswererOverfitTest {
             model.setTraining(false);
             model.encode(CONTEXTS, FACTS, facts);
             int[] greedy = new int[answers.length];
-            model.answer(FACTS, questions, null, greedy);
+            model.answer(FACTS, questions, null, greedy, null);
             assertThat(greedy).as("greedy answers from the reused encoding, after %d steps", steps)
                     .containsExactly(answers);
         }
