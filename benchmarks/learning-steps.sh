@@ -13,7 +13,8 @@
 # flags for every train command, e.g. "--recipe reference"), OUT (default runs/learning-steps-<UTC time>).
 # Prints one Markdown table row per task and size (mean over the seeds, each seed's figure, the ratio of
 # amplification to the supervised baseline), the form benchmarks/RESULTS.md records; keeps every run directory, its
-# log, its evaluation export and runs.tsv (one line per run).
+# log, its evaluation export, runs.tsv (one line per run) and report/ (every run's curves against X steps, one
+# panel per task).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${STEPS:-4000}
@@ -87,3 +88,6 @@ for (task, size), runs in sorted(acc.items()):
     ratio = f"{amp / sup:.2f}" if amp is not None and sup else ""
     print(f"| {task} | {size} | {questions[(task, size)]:,} | " + " | ".join(cells) + f" | {ratio} |")
 PY
+
+# the curves of every run against X steps, one panel per task (Figure 2 of the 2018 paper)
+./ida4j report "$out"/*/ --out "$out/report" 2>&1 | tail -n 1

@@ -17,10 +17,10 @@ import java.util.random.RandomGenerator;
  * <p>The budget follows the reference: a start grant, then per X step 1 call while H′'s loss on fresh transcripts
  * is at least 0.1, 0.1 while it is in [0.01, 0.1), 0.01 below. Each call answers one fresh question with
  * Amplify^H(teacher) and keeps its transcript; the teacher answers as it does in generation (sampled or greedy), so
- * H′ learns from the kind of subanswers it will see. H′ trains at the same rate (one step of {@code batch} transcripts
- * per call granted): the reference lets H′ train flat out on its own GPU, which on a shared CPU would starve X; tying
- * H′'s steps to its fresh-data loss keeps the ratio of steps to new transcripts fixed and hands the time back to X
- * once H′ imitates H well.
+ * H′ learns from the kind of subanswers it will see. H′ trains {@code stepRate} steps of {@code batch} transcripts
+ * per X step, from its replay buffer; or, with a rate of 0, at the budget's rate (one step per call granted): the
+ * reference lets H′ train flat out on its own GPU, which on a shared CPU takes time from X; tying H′'s steps to its
+ * fresh-data loss hands that time back to X once H′ imitates H well, at the price of an H′ that improves slowly.
  */
 final class AskerTraining {
     private static final int LOSS_HORIZON = 10;
@@ -36,6 +36,7 @@ final class AskerTraining {
     private final int batch;
     private final int minBuffer;
     private final boolean sampledTeacher;
+    private final double stepRate;
     private final int[] trainTokens;   // (batch, T)
     double budget;
     double trainCredit;   // H′ steps granted and not yet taken
@@ -46,7 +47,8 @@ final class AskerTraining {
     float lastLoss = Float.NaN;
 
     AskerTraining(Task task, Asker asker, AdamW optimizer, Amplifier amplifier, Overseer h, RecordBuffer buffer,
-                  int initialBudget, int contextsPerCall, int batch, int minBuffer, boolean sampledTeacher) {
+                  int initialBudget, int contextsPerCall, int batch, int minBuffer, boolean sampledTeacher,
+                  double stepRate) {
         this.task = task;
         this.asker = asker;
         this.optimizer = optimizer;
@@ -59,14 +61,15 @@ final class AskerTraining {
         this.batch = batch;
         this.minBuffer = minBuffer;
         this.sampledTeacher = sampledTeacher;
+        this.stepRate = stepRate;
         this.trainTokens = new int[batch * layout.length()];
     }
 
-    /** Grants this X step's calls, by H′'s loss band. */
+    /** Grants this X step's calls, by H′'s loss band, and its H′ steps. */
     void grant() {
         double rate = Double.isNaN(freshLoss) || freshLoss >= 0.1 ? 1 : freshLoss >= 0.01 ? 0.1 : 0.01;
         budget += rate;
-        trainCredit += rate;
+        trainCredit += stepRate > 0 ? stepRate : rate;
     }
 
     /**

@@ -107,7 +107,7 @@ final class AsyncGeneration implements AutoCloseable {
             Generation generation = new Generation(loop.task, amplifier, loop.batch, cfg.sampledTeacher(),
                     cfg.chanceCorrected());
             Overseer overseer = switch (cfg.mode()) {
-                case AMPLIFICATION -> new LearnedOverseer(asker, loop.layout, answers);
+                case AMPLIFICATION -> new LearnedOverseer(asker, loop.layout, cfg.sampledAsker() ? answers : null);
                 case NOASKER -> loop.targetOverseer;   // the algorithmic H: no weights, no mutable state
                 case SUPERVISED -> null;
             };

@@ -129,8 +129,8 @@ public final class IdaLoop implements AutoCloseable {
             this.askerBuffer = new RecordBuffer(cfg.askerBuffer(), layout.length());
             this.askerTraining = new AskerTraining(task, asker, askerOptimizer, amplifier, h, askerBuffer,
                     cfg.askerInitialBudget(), cfg.generationContexts(), cfg.askerBatch(), cfg.minAskerBuffer(),
-                    cfg.sampledTeacher());
-            this.targetOverseer = new LearnedOverseer(asker, layout, answerRng);
+                    cfg.sampledTeacher(), cfg.askerStepRate());
+            this.targetOverseer = new LearnedOverseer(asker, layout, cfg.sampledAsker() ? answerRng : null);
         } else {
             this.asker = null;
             this.askerOptimizer = null;

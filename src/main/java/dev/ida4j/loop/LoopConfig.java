@@ -53,6 +53,10 @@ import tools.jackson.databind.node.ObjectNode;
  * @param abstainBelow             the teacher's subanswers in generation whose probability under it is below this
  *                                 become {@code ?} (0: never, as the reference), so that targets build on what it
  *                                 knows; H answers {@code ?} to what rests on an unknown
+ * @param sampledAsker             H′ samples its decisions in generation, as the reference does; false: its most
+ *                                 likely ones
+ * @param askerStepRate            H′ training steps per X step, at most 1; 0: one per call to H granted by the
+ *                                 budget (1, 0.1 or 0.01 per X step by H′'s loss)
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float dropout, float lr, float beta2, float clip,
@@ -62,7 +66,8 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
                          int keepCheckpoints, int threads, int generationWorkers, boolean sampledTeacher,
-                         int askerLayers, boolean levelCurriculum, boolean chanceCorrected, double abstainBelow) {
+                         int askerLayers, boolean levelCurriculum, boolean chanceCorrected, double abstainBelow,
+                         boolean sampledAsker, double askerStepRate) {
 
     /** The reference's dropout in X and H′: the default, and what runs saved before the setting existed used. */
     public static final float REFERENCE_DROPOUT = 0.1f;
@@ -74,7 +79,8 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     /** Fields added since runs were first saved, each with the value a run saved without it had. */
     private static final Map<String, Object> ADDED_SINCE_FIRST_SAVE = Map.of("generationWorkers", 0,
             "sampledTeacher", true, "dropout", REFERENCE_DROPOUT, "askerLayers", REFERENCE_ASKER_LAYERS,
-            "levelCurriculum", false, "chanceCorrected", false, "abstainBelow", 0.0);
+            "levelCurriculum", false, "chanceCorrected", false, "abstainBelow", 0.0, "sampledAsker", true,
+            "askerStepRate", 0.0);
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -129,6 +135,9 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         if (!(abstainBelow >= 0 && abstainBelow < 1)) {
             throw new IllegalArgumentException("abstainBelow " + abstainBelow + " is outside [0, 1)");
         }
+        if (!(askerStepRate >= 0 && askerStepRate <= 1)) {
+            throw new IllegalArgumentException("askerStepRate " + askerStepRate + " is outside [0, 1]");
+        }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout " + dropout + " is outside [0, 1)");
         }
@@ -176,7 +185,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         int start = Math.min(size, 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, REFERENCE_DROPOUT,
                 1e-3f, 0.98f, 1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25,
-                500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS, true, true, 0);
+                500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS, true, true, 0, true, 0);
     }
 
     /**
@@ -190,7 +199,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         int start = Math.min(size, taskName.equals("union-find") ? 10 : 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "paper", false, REFERENCE_DROPOUT,
                 1e-5f, 0.98f, 1f, 50, 50, 1, 0, 10_000, 500, 100_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20,
-                25, 500, 3, 1, 0, true, REFERENCE_ASKER_LAYERS, false, false, 0);
+                25, 500, 3, 1, 0, true, REFERENCE_ASKER_LAYERS, false, false, 0, true, 1);
     }
 
     /**
@@ -210,7 +219,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
      * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
      * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0,
      * {@code sampledTeacher} true, {@code dropout} 0.1, {@code askerLayers} 4, {@code levelCurriculum} and
-     * {@code chanceCorrected} false, {@code abstainBelow} 0).
+     * {@code chanceCorrected} false, {@code abstainBelow} 0, {@code sampledAsker} true, {@code askerStepRate} 0).
      */
     public static LoopConfig fromJson(JsonNode tree) {
         try {
