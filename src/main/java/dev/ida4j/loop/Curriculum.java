@@ -1,12 +1,16 @@
 package dev.ida4j.loop;
 
+import dev.ida4j.task.Context;
+import dev.ida4j.task.Task;
+
 /**
  * The curriculum: what a generation batch draws. It grows along two axes, one step at a time, each time the teacher
  * agrees with its training targets often enough:
  * <ol>
  *   <li>the level of the questions, for a task whose questions show it to the overseer ({@code Task.level}: the bits
- *   of k, the wildcards): levels 1..L are drawn, and only the newest level's agreement counts; after the highest
- *   level, every question is drawn and counts;</li>
+ *   of k, the wildcards), or, for the supervised baseline, their difficulty by the ground truth
+ *   ({@code Task.difficulty}): levels 1..L are drawn, and only the newest level's agreement counts (a level no
+ *   question of a batch has is passed over); after the highest level, every question is drawn and counts;</li>
  *   <li>then the instance size, by one name at a time.</li>
  * </ol>
  * Agreement is chance-corrected ({@link Agreement#kappa}), so that a teacher giving the commonest answer to
@@ -16,12 +20,25 @@ package dev.ida4j.loop;
  * truth (except in the supervised baseline, whose targets are the ground truth).
  */
 public final class Curriculum {
-    /** What to draw: contexts of {@code size}; questions of levels 1..{@code level}, or every question when 0. */
-    public record Draw(int size, int level) {
+    /**
+     * What to draw: contexts of {@code size}; questions of levels 1..{@code level}, or every question when 0; levels
+     * by the ground truth's difficulty when {@code byDifficulty}, else as H sees them.
+     */
+    public record Draw(int size, int level, boolean byDifficulty) {
+        /** Every question of contexts of {@code size}. */
+        public static Draw all(int size) {
+            return new Draw(size, 0, false);
+        }
+
+        /** The level of {@code question} about {@code context} as this draw counts levels. */
+        int levelOf(Task task, Context context, int[] question) {
+            return byDifficulty ? task.difficulty(context, question) : task.level(question);
+        }
     }
 
     private final int maxSize;
     private final int levels;
+    private final boolean byDifficulty;
     private final double threshold;
     private final int horizon;
     private final int minBatches;
@@ -30,8 +47,12 @@ public final class Curriculum {
     private int batches;
     private double agreement;
 
-    /** {@code levels}: the task's highest question level, or 0 to draw every question from the start. */
-    public Curriculum(int startSize, int maxSize, int levels, double threshold, int horizon, int minBatches) {
+    /**
+     * {@code levels}: the highest question level, or 0 to draw every question from the start; {@code byDifficulty}:
+     * levels are the ground truth's difficulty, not what H sees.
+     */
+    public Curriculum(int startSize, int maxSize, int levels, boolean byDifficulty, double threshold, int horizon,
+                      int minBatches) {
         if (startSize > maxSize) {
             throw new IllegalArgumentException("curriculum start size " + startSize + " exceeds its end " + maxSize);
         }
@@ -39,6 +60,7 @@ public final class Curriculum {
         this.maxSize = maxSize;
         this.levels = levels;
         this.level = levels > 0 ? 1 : 0;
+        this.byDifficulty = byDifficulty;
         this.threshold = threshold;
         this.horizon = horizon;
         this.minBatches = minBatches;
@@ -55,7 +77,7 @@ public final class Curriculum {
     }
 
     public Draw draw() {
-        return new Draw(size, level);
+        return new Draw(size, level, byDifficulty);
     }
 
     public double agreement() {
@@ -66,12 +88,21 @@ public final class Curriculum {
         return batches;
     }
 
-    /** Records one generation batch's agreement on the questions that count; returns true when this promoted. */
+    /**
+     * Records one generation batch's agreement on the questions that count, NaN when it had none (then the newest
+     * level is passed over); returns true when this promoted.
+     */
     public boolean record(double batchAgreement) {
-        batches++;
-        agreement += (batchAgreement - agreement) / Math.min(batches, horizon);
-        if (batches < minBatches || !(agreement > threshold) || (level == 0 && size == maxSize)) {
-            return false;
+        if (Double.isNaN(batchAgreement)) {
+            if (level == 0) {
+                return false;
+            }
+        } else {
+            batches++;
+            agreement += (batchAgreement - agreement) / Math.min(batches, horizon);
+            if (batches < minBatches || !(agreement > threshold) || (level == 0 && size == maxSize)) {
+                return false;
+            }
         }
         if (level > 0) {
             level = level < levels ? level + 1 : 0;

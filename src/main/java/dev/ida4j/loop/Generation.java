@@ -38,7 +38,7 @@ final class Generation {
     /**
      * What one batch produced: the teacher's raw agreement with its targets over all questions (logged), the
      * agreement on the questions the curriculum judges (what drives it: the newest level's, or all; chance-corrected
-     * unless the run promotes on raw agreement),
+     * unless the run promotes on raw agreement; NaN when the batch had none),
      * and the accuracies of the teacher's answers and of the targets, logged and never used for training.
      */
     record Result(double agreement, double judgedAgreement, ClassAccuracy teacher, ClassAccuracy targets,
@@ -71,12 +71,13 @@ final class Generation {
                 int[] mine = direct.get(c).get(i);
                 int[] target = targets.get(c).get(i);
                 all.add(mine, target);
-                if (draw.level() == 0 || task.level(qs.questions().get(c).get(i)) == draw.level()) {
+                if (draw.level() == 0 || draw.levelOf(task, context, qs.questions().get(c).get(i)) == draw.level()) {
                     judged.add(mine, target);
                 }
             }
         }
-        return new Result(all.raw(), chanceCorrected ? judged.kappa() : judged.raw(), qs.grade(task, direct),
+        double judgedAgreement = judged.total() == 0 ? Double.NaN : chanceCorrected ? judged.kappa() : judged.raw();
+        return new Result(all.raw(), judgedAgreement, qs.grade(task, direct),
                 qs.grade(task, targets),
                 (int) all.total());
     }

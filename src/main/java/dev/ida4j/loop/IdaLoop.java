@@ -106,8 +106,11 @@ public final class IdaLoop implements AutoCloseable {
         this.batch = new TrainingBatch(facts, questions, task.factLength(),
                 task.questionLength(), task.answerLength());
         this.xBuffer = new RecordBuffer(cfg.bufferContexts(), batch.recordLength());
-        this.curriculum = new Curriculum(cfg.startSize(), cfg.size(), cfg.levelCurriculum() ? task.levels() : 0,
-                cfg.promoteAt(), 100, cfg.promoteMinBatches());
+        // the supervised baseline may climb the ground truth's difficulty; amplification only what H sees
+        boolean byDifficulty = cfg.mode() == Mode.SUPERVISED;
+        int levels = !cfg.levelCurriculum() ? 0 : byDifficulty ? task.difficulties(cfg.startSize()) : task.levels();
+        this.curriculum = new Curriculum(cfg.startSize(), cfg.size(), levels, byDifficulty, cfg.promoteAt(), 100,
+                cfg.promoteMinBatches());
         this.amplifier = new Amplifier(task, Models.direct(teacher, generationCapacity), counters,
                 cfg.subanswerErrorRate(), cfg.abstainBelow());
         this.generation = new Generation(task, amplifier, batch, cfg.sampledTeacher(), cfg.chanceCorrected());

@@ -14,12 +14,12 @@ public record Questions(List<Context> contexts, List<List<int[]>> questions) {
 
     /** {@code perContext} questions per context, or one per fact when it is 0 (the reference's choice). */
     public static Questions sample(Task task, int contexts, int size, int perContext, RandomGenerator rng) {
-        return sample(task, contexts, new Curriculum.Draw(size, 0), perContext, rng);
+        return sample(task, contexts, Curriculum.Draw.all(size), perContext, rng);
     }
 
     /**
      * As {@link #sample(Task, int, int, int, RandomGenerator)} at the draw's size, with questions of its levels only
-     * ({@link Task#level}: drawn from the task's distribution and kept when allowed).
+     * (drawn from the task's distribution and kept when allowed).
      *
      * @throws IllegalStateException if the task's sampler gives no question of an allowed level in many tries
      */
@@ -32,7 +32,7 @@ public record Questions(List<Context> contexts, List<List<int[]>> questions) {
             int n = perContext > 0 ? perContext : context.factCount();
             List<int[]> list = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                list.add(question(task, context, draw.level(), rng));
+                list.add(question(task, context, draw, rng));
             }
             cs.add(context);
             qs.add(list);
@@ -40,15 +40,15 @@ public record Questions(List<Context> contexts, List<List<int[]>> questions) {
         return new Questions(cs, qs);
     }
 
-    private static int[] question(Task task, Context context, int maxLevel, RandomGenerator rng) {
+    private static int[] question(Task task, Context context, Curriculum.Draw draw, RandomGenerator rng) {
         for (int tries = 0; tries < LEVEL_TRIES; tries++) {
             int[] q = task.sampleQuestion(context, rng);
-            if (maxLevel == 0 || task.level(q) <= maxLevel) {
+            if (draw.level() == 0 || draw.levelOf(task, context, q) <= draw.level()) {
                 return q;
             }
         }
-        throw new IllegalStateException("task " + task.name() + " gave no question of level 1.." + maxLevel + " in "
-                + LEVEL_TRIES + " tries");
+        throw new IllegalStateException("task " + task.name() + " gave no question of level 1.." + draw.level()
+                + " in " + LEVEL_TRIES + " tries");
     }
 
     /** Ground-truth answers, in the same nesting. */

@@ -253,6 +253,22 @@ public final class SequentialAssignments implements Task {
     }
 
     @Override
+    public int difficulty(Context context, int[] question) {
+        Instance c = TaskSupport.own(NAME, Instance.class, context);
+        if (kind(question) != Kind.VALUE) {
+            return 0;
+        }
+        int i = c.index[Names.get(question, 1)];
+        return i < 0 ? 0 : c.depth[i] + 1;
+    }
+
+    /** Depth n - ⌊√n⌋ at most: each defined variable one deeper than the one before. */
+    @Override
+    public int difficulties(int size) {
+        return size - (int) Math.sqrt(size) + 1;
+    }
+
+    @Override
     public int[] randomAnswer(int[] question, RandomGenerator rng) {
         Kind kind = checked(question);
         boolean name = (kind == Kind.FIRST || kind == Kind.SECOND) && rng.nextBoolean();

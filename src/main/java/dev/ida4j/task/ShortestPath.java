@@ -316,6 +316,24 @@ public final class ShortestPath implements Task {
         return VOCABULARY.text(type) + bucket(c.distance(x, y));
     }
 
+    @Override
+    public int difficulty(Context context, int[] question) {
+        Instance c = TaskSupport.own(NAME, Instance.class, context);
+        int type = type(question);
+        if (type != DIST && type != NEXT) {
+            return 0;
+        }
+        int x = c.index[Names.get(question, 1)];
+        int y = c.index[Names.get(question, 3)];
+        return x < 0 || y < 0 ? 0 : Math.min(c.distance(x, y), INF);
+    }
+
+    /** Distances 1..12, then {@code inf}. */
+    @Override
+    public int difficulties(int size) {
+        return INF;
+    }
+
     private static String bucket(int d) {
         return d <= 2 ? Integer.toString(d) : d <= 4 ? "3-4" : d <= 8 ? "5-8" : d < INF ? "9-12" : "inf";
     }

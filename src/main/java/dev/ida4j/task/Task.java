@@ -64,6 +64,22 @@ public interface Task {
         return 0;
     }
 
+    /**
+     * How deep {@code question} is, by the ground truth of {@code context}: the {@link #level} where the question
+     * shows it (the default), else the task's own measure of the chain of steps the answer rests on (sequential
+     * assignments: the variable's depth plus one; shortest path: the distance, {@code inf} deepest; union-find: the
+     * name's depth in its tree plus one). Between 1 and {@link #difficulties} for a top-level question. The supervised
+     * baseline may climb it; amplification may not, since H cannot see it.
+     */
+    default int difficulty(Context context, int[] question) {
+        return level(question);
+    }
+
+    /** The highest {@link #difficulty} a top-level question about a context of {@code size} can have. */
+    default int difficulties(int size) {
+        return levels();
+    }
+
     /** Whether {@code question} is well-formed and answered by the environment rather than by a model. */
     boolean isPrimitive(int[] question);
 

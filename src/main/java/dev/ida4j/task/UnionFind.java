@@ -318,6 +318,23 @@ public final class UnionFind implements Task {
     }
 
     @Override
+    public int difficulty(Context context, int[] question) {
+        Instance c = TaskSupport.own(NAME, Instance.class, context);
+        int type = type(question);
+        if (type != VALUE && type != PARENT && type != DEPTH) {
+            return 0;
+        }
+        int x = c.index[Names.get(question, 1)];
+        return x < 0 ? 0 : c.depth[x] + 1;
+    }
+
+    /** A tree of {@code size} names is at most {@code size - 1} deep. */
+    @Override
+    public int difficulties(int size) {
+        return size;
+    }
+
+    @Override
     public int[] randomAnswer(int[] question, RandomGenerator rng) {
         int type = checked(question);
         if (type == EDGE) {

@@ -48,7 +48,7 @@ class GenerationTest {
             Amplifier amplifier = new Amplifier(task, Models.direct(teacher, CONTEXTS), new Counters(), 0);
             RecordBuffer buffer = new RecordBuffer(CONTEXTS, packer.recordLength());
             new Generation(task, amplifier, packer, sampledTeacher, true).run(buffer, CONTEXTS,
-                    new Curriculum.Draw(SIZE, 0), 0, new ScriptOverseer(task), 1, new Rng(7), new Rng(answerSeed));
+                    Curriculum.Draw.all(SIZE), 0, new ScriptOverseer(task), 1, new Rng(7), new Rng(answerSeed));
             return buffer.data().clone();
         }
     }

@@ -226,6 +226,42 @@ class TaskContractTest {
         assertThat(task.level(new int[task.questionLength()])).as("the blank question").isZero();
     }
 
+    /** The difficulty a question's class names: its depth plus one, or its distance bucket's range. */
+    private static boolean inClass(String questionClass, int difficulty) {
+        String digits = questionClass.replaceAll("[^0-9-]", "");
+        if (questionClass.endsWith("inf")) {
+            return difficulty == 13;
+        }
+        if (questionClass.startsWith("dist") || questionClass.startsWith("next")) {
+            String[] range = digits.split("-");
+            return difficulty >= Integer.parseInt(range[0])
+                    && difficulty <= Integer.parseInt(range[range.length - 1]);
+        }
+        return difficulty == Integer.parseInt(digits) + 1;   // depth0 is difficulty 1
+    }
+
+    @ParameterizedTest(name = "{0} size {1}")
+    @MethodSource("tasksAndSizes")
+    void shouldGiveEveryTopLevelQuestionADifficultyWithinTheTasksRangeAndItsClass(String name, int size) {
+        Task task = Tasks.byName(name);
+        Rng rng = new Rng(name.hashCode() + size);
+        for (int round = 0; round < 100; round++) {
+            Context context = task.sampleContext(size, rng);
+            for (int i = 0; i < 10; i++) {
+                int[] q = task.sampleQuestion(context, rng);
+                int d = task.difficulty(context, q);
+                assertThat(d).as("%s", task.questionText(q)).isBetween(1, task.difficulties(size));
+                if (task.levels() > 0) {
+                    assertThat(d).as("a level H sees is the difficulty").isEqualTo(task.level(q));
+                } else {
+                    assertThat(inClass(task.questionClass(context, q), d))
+                            .as("%s: class %s, difficulty %d", task.questionText(q), task.questionClass(context, q),
+                                    d).isTrue();
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"permutation-powering", "sequential-assignments", "wildcard-search", "shortest-path",
             "union-find"})
