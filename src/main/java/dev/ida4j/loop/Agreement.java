@@ -6,14 +6,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Agreement between the teacher's own answers and its training targets, question by question: the raw fraction
- * (the reference's measure: a blank answer never agrees) and the chance-corrected one, Cohen's kappa.
+ * Agreement between the teacher's own answers and its training targets, question by question: the raw fraction of
+ * questions where the teacher gave the target (the reference's measure; a blank answer never agrees), and the same
+ * fraction over the questions whose target is not the commonest target of the batch.
  *
- * <p>Kappa = (p_o − p_e) / (1 − p_e), with p_o the raw agreement and p_e the agreement expected if teacher and
- * targets answered independently with the same frequencies: the sum over non-blank answers a of
- * P(teacher says a)·P(target is a). A teacher that answers everything with the commonest target ("0" in wildcard
- * search, "inf" in shortest path) agrees often but scores about 0; one right everywhere on varied answers scores
- * close to its raw agreement. Kappa is 0 when p_e is 1 (one answer for everything shows nothing).
+ * <p>The second is what a fixed point cannot win: a teacher that answers everything with the commonest target ("0"
+ * in wildcard search, "inf" in shortest path) agrees with every target it repeats, and with none of the others. A
+ * teacher that is right everywhere scores the same on both.
  */
 final class Agreement {
     private record Answer(int[] tokens) {
@@ -28,21 +27,18 @@ final class Agreement {
         }
     }
 
-    private final Map<Answer, long[]> counts = new HashMap<>();   // answer -> {as the teacher's, as a target}
+    private final Map<Answer, long[]> byTarget = new HashMap<>();   // target -> {questions, agreed}
     private long same;
     private long total;
 
     /** One question's pair. */
     void add(int[] mine, int[] target) {
+        long[] c = byTarget.computeIfAbsent(new Answer(target), k -> new long[2]);
+        c[0]++;
         total++;
-        if (!Vocabulary.isBlank(mine)) {
-            counts.computeIfAbsent(new Answer(mine), k -> new long[2])[0]++;
-            if (Arrays.equals(mine, target)) {
-                same++;
-            }
-        }
-        if (!Vocabulary.isBlank(target)) {
-            counts.computeIfAbsent(new Answer(target), k -> new long[2])[1]++;
+        if (!Vocabulary.isBlank(mine) && Arrays.equals(mine, target)) {
+            c[1]++;
+            same++;
         }
     }
 
@@ -55,15 +51,18 @@ final class Agreement {
         return total == 0 ? 0 : (double) same / total;
     }
 
-    /** Cohen's kappa; 0 when empty. */
-    double kappa() {
-        if (total == 0) {
-            return 0;
+    /**
+     * The same fraction over the questions whose target is not the commonest (of equally common targets, the one the
+     * teacher agreed with most, so that a tie never helps); 0 when every target is the same.
+     */
+    double withoutModal() {
+        long[] modal = {0, 0};
+        for (long[] c : byTarget.values()) {
+            if (c[0] > modal[0] || (c[0] == modal[0] && c[1] > modal[1])) {
+                modal = c;
+            }
         }
-        double chance = 0;
-        for (long[] c : counts.values()) {
-            chance += (double) c[0] / total * c[1] / total;
-        }
-        return chance >= 1 ? 0 : (raw() - chance) / (1 - chance);
+        long rest = total - modal[0];
+        return rest == 0 ? 0 : (double) (same - modal[1]) / rest;
     }
 }

@@ -105,7 +105,7 @@ final class AsyncGeneration implements AutoCloseable {
             Amplifier amplifier = new Amplifier(loop.task, Models.direct(teacher, loop.generationCapacity), counters,
                     cfg.subanswerErrorRate(), cfg.abstainBelow());
             Generation generation = new Generation(loop.task, amplifier, loop.batch, cfg.sampledTeacher(),
-                    cfg.chanceCorrected());
+                    cfg.excludeModalAnswer());
             Overseer overseer = switch (cfg.mode()) {
                 case AMPLIFICATION -> new LearnedOverseer(asker, loop.layout, cfg.sampledAsker() ? answers : null);
                 case NOASKER -> loop.targetOverseer;   // the algorithmic H: no weights, no mutable state

@@ -20,25 +20,27 @@ final class Generation {
     private final Amplifier amplifier;
     private final TrainingBatch packer;
     private final boolean sampledTeacher;
-    private final boolean chanceCorrected;
+    private final boolean excludeModalAnswer;
 
     /**
      * {@code sampledTeacher}: the teacher samples its answers (subanswers and its direct answers), as the reference
      * does; else it answers greedily, but for a subquestion asked again in one transcript ({@link #decoding}).
-     * {@code chanceCorrected}: the judged agreement is Cohen's kappa, else the raw fraction (the reference's).
+     * {@code excludeModalAnswer}: the judged agreement leaves out the questions whose target is the commonest, else
+     * it is the raw fraction (the reference's).
      */
-    Generation(Task task, Amplifier amplifier, TrainingBatch packer, boolean sampledTeacher, boolean chanceCorrected) {
+    Generation(Task task, Amplifier amplifier, TrainingBatch packer, boolean sampledTeacher,
+               boolean excludeModalAnswer) {
         this.task = task;
         this.amplifier = amplifier;
         this.packer = packer;
         this.sampledTeacher = sampledTeacher;
-        this.chanceCorrected = chanceCorrected;
+        this.excludeModalAnswer = excludeModalAnswer;
     }
 
     /**
      * What one batch produced: the teacher's raw agreement with its targets over all questions (logged), the
-     * agreement on the questions the curriculum judges (what drives it: the newest level's, or all; chance-corrected
-     * unless the run promotes on raw agreement; NaN when the batch had none),
+     * agreement on the questions the curriculum judges (what drives it: the newest level's, or all; without the
+     * commonest target unless the run promotes on raw agreement; NaN when the batch had none),
      * and the accuracies of the teacher's answers and of the targets, logged and never used for training.
      */
     record Result(double agreement, double judgedAgreement, ClassAccuracy teacher, ClassAccuracy targets,
@@ -76,9 +78,9 @@ final class Generation {
                 }
             }
         }
-        double judgedAgreement = judged.total() == 0 ? Double.NaN : chanceCorrected ? judged.kappa() : judged.raw();
-        return new Result(all.raw(), judgedAgreement, qs.grade(task, direct),
-                qs.grade(task, targets),
+        double judgedAgreement = judged.total() == 0 ? Double.NaN
+                : excludeModalAnswer ? judged.withoutModal() : judged.raw();
+        return new Result(all.raw(), judgedAgreement, qs.grade(task, direct), qs.grade(task, targets),
                 (int) all.total());
     }
 

@@ -113,7 +113,7 @@ public final class IdaLoop implements AutoCloseable {
                 cfg.promoteMinBatches());
         this.amplifier = new Amplifier(task, Models.direct(teacher, generationCapacity), counters,
                 cfg.subanswerErrorRate(), cfg.abstainBelow());
-        this.generation = new Generation(task, amplifier, batch, cfg.sampledTeacher(), cfg.chanceCorrected());
+        this.generation = new Generation(task, amplifier, batch, cfg.sampledTeacher(), cfg.excludeModalAnswer());
         this.noiseRng = root.split();
         Overseer h = new ScriptOverseer(task);
         if (cfg.overseerErrorRate() > 0) {

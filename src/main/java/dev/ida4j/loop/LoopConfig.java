@@ -47,9 +47,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param levelCurriculum          for a task whose questions show their level to H (the bits of k, the wildcards):
  *                                 draw the low levels first and add one level at a time ({@link Curriculum});
  *                                 the reference draws every level from the start
- * @param chanceCorrected          the curriculum promotes on chance-corrected agreement (Cohen's kappa,
- *                                 {@link Agreement}), which a teacher repeating the commonest answer cannot win;
- *                                 false: on raw agreement, as the reference
+ * @param excludeModalAnswer       the curriculum promotes on agreement over the questions whose target is not the
+ *                                 batch's commonest ({@link Agreement}), which a teacher repeating the commonest
+ *                                 answer cannot win; false: on all questions, as the reference
  * @param abstainBelow             the teacher's subanswers in generation whose probability under it is below this
  *                                 become {@code ?} (0: never, as the reference), so that targets build on what it
  *                                 knows; H answers {@code ?} to what rests on an unknown
@@ -66,7 +66,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          double subanswerErrorRate, double overseerErrorRate, int emaHorizon, double promoteAt,
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
                          int keepCheckpoints, int threads, int generationWorkers, boolean sampledTeacher,
-                         int askerLayers, boolean levelCurriculum, boolean chanceCorrected, double abstainBelow,
+                         int askerLayers, boolean levelCurriculum, boolean excludeModalAnswer, double abstainBelow,
                          boolean sampledAsker, double askerStepRate) {
 
     /** The reference's dropout in X and H′: the default, and what runs saved before the setting existed used. */
@@ -79,7 +79,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     /** Fields added since runs were first saved, each with the value a run saved without it had. */
     private static final Map<String, Object> ADDED_SINCE_FIRST_SAVE = Map.of("generationWorkers", 0,
             "sampledTeacher", true, "dropout", REFERENCE_DROPOUT, "askerLayers", REFERENCE_ASKER_LAYERS,
-            "levelCurriculum", false, "chanceCorrected", false, "abstainBelow", 0.0, "sampledAsker", true,
+            "levelCurriculum", false, "excludeModalAnswer", false, "abstainBelow", 0.0, "sampledAsker", true,
             "askerStepRate", 0.0);
 
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -178,8 +178,8 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
 
     /**
      * Defaults for a run on a small CPU: the reference's algorithm with smaller models and batches, a faster
-     * optimiser, a greedy teacher, and a curriculum that climbs the levels H can see and promotes on chance-corrected
-     * agreement (benchmarks/RESULTS.md).
+     * optimiser, a greedy teacher, and a curriculum that climbs the levels H can see and promotes on agreement that
+     * a fixed point cannot win (benchmarks/RESULTS.md).
      */
     public static LoopConfig defaults(String taskName, Mode mode, int size, long steps, double minutes, long seed) {
         int start = Math.min(size, 8);
@@ -219,7 +219,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
      * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
      * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0,
      * {@code sampledTeacher} true, {@code dropout} 0.1, {@code askerLayers} 4, {@code levelCurriculum} and
-     * {@code chanceCorrected} false, {@code abstainBelow} 0, {@code sampledAsker} true, {@code askerStepRate} 0).
+     * {@code excludeModalAnswer} false, {@code abstainBelow} 0, {@code sampledAsker} true, {@code askerStepRate} 0).
      */
     public static LoopConfig fromJson(JsonNode tree) {
         try {

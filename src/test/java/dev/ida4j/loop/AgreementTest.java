@@ -1,7 +1,6 @@
 package dev.ida4j.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.data.Offset.offset;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,24 +17,31 @@ class AgreementTest {
             g.add(a(5), i < 80 ? a(5) : a(10 + i));
         }
         assertThat(g.raw()).isEqualTo(0.8);
-        // p_e = P(teacher "0") P(target "0") = 1 · 0.8 = p_o
-        assertThat(g.kappa()).isCloseTo(0, offset(1e-12));
+        assertThat(g.withoutModal()).isZero();
     }
 
     @Test
-    void shouldScoreVariedRightAnswersAlmostAsTheirRawAgreement() {
+    void shouldScoreATeacherRightOnTheRarerTargetsAsOnThose() {
+        // 60 targets "0", of which the teacher gets 54; 40 varied ones, of which it gets 30
         Agreement g = new Agreement();
-        for (int i = 0; i < 64; i++) {
-            g.add(a(i, 1), a(i, 1));
+        for (int i = 0; i < 100; i++) {
+            int[] target = i < 60 ? a(5) : a(10 + i % 7);
+            boolean right = i < 54 || (i >= 60 && i < 90);
+            g.add(right ? target : a(6), target);
         }
-        for (int i = 0; i < 16; i++) {
-            g.add(a(i, 2), a(i, 3));   // disagree
-        }
-        double po = 64 / 80.0;
-        // every answer appears once as teacher and once as target among the 64 agreeing, 16 unmatched pairs
-        double pe = 64 * (1 / 80.0) * (1 / 80.0);
-        assertThat(g.raw()).isEqualTo(po);
-        assertThat(g.kappa()).isCloseTo((po - pe) / (1 - pe), offset(1e-12)).isGreaterThan(0.79);
+        assertThat(g.raw()).isEqualTo(0.84);
+        assertThat(g.withoutModal()).isEqualTo(30 / 40.0);
+    }
+
+    @Test
+    void shouldLeaveOutTheTieTheTeacherAgreedWithMost() {
+        Agreement g = new Agreement();
+        g.add(a(1), a(1));
+        g.add(a(1), a(1));
+        g.add(a(9), a(2));
+        g.add(a(2), a(2));
+        // targets 1 and 2 twice each; the teacher got both 1s and one 2: leaving out 1 gives 1/2, not 2/2
+        assertThat(g.withoutModal()).isEqualTo(0.5);
     }
 
     @Test
@@ -43,19 +49,21 @@ class AgreementTest {
         Agreement g = new Agreement();
         g.add(a(0, 0), a(0, 0));
         g.add(a(0, 0), a(3, 1));
+        g.add(a(0, 0), a(4, 1));
         assertThat(g.raw()).isZero();
-        assertThat(g.kappa()).isZero();
-        assertThat(g.total()).isEqualTo(2);
-        assertThat(new Agreement().kappa()).as("empty").isZero();
+        assertThat(g.withoutModal()).isZero();
+        assertThat(g.total()).isEqualTo(3);
+        assertThat(new Agreement().raw()).as("empty").isZero();
+        assertThat(new Agreement().withoutModal()).as("empty").isZero();
     }
 
     @Test
-    void shouldGiveZeroWhenOneAnswerIsAllThereIs() {
+    void shouldGiveZeroWhenOneTargetIsAllThereIs() {
         Agreement g = new Agreement();
         for (int i = 0; i < 10; i++) {
             g.add(a(7), a(7));
         }
         assertThat(g.raw()).isEqualTo(1.0);
-        assertThat(g.kappa()).as("p_e = 1: nothing shown").isZero();
+        assertThat(g.withoutModal()).as("nothing shown beyond one answer").isZero();
     }
 }

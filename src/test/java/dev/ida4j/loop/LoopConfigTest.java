@@ -85,7 +85,7 @@ class LoopConfigTest {
         assertThat(r.sampledTeacher()).isTrue();
         assertThat(r.promoteAt()).isEqualTo(0.85);
         assertThat(r.levelCurriculum()).isFalse();
-        assertThat(r.chanceCorrected()).isFalse();
+        assertThat(r.excludeModalAnswer()).isFalse();
         assertThat(r.startSize()).isEqualTo(8);
         assertThat(LoopConfig.recipe("reference", "union-find", Mode.SUPERVISED, 64, 1, 0, 1).startSize())
                 .as("difficulty 0 is 10 variables").isEqualTo(10);
@@ -96,15 +96,15 @@ class LoopConfigTest {
     }
 
     @Test
-    void shouldReadAConfigSavedBeforeTheLevelCurriculumAndKappaAsTheReferencesCurriculum() {
+    void shouldReadAConfigSavedBeforeTheLevelCurriculumAndModalExclusionAsTheReferencesCurriculum() {
         LoopConfig cfg = LoopConfig.defaults("permutation-powering", Mode.AMPLIFICATION, 8, 10, 0, 3);
         assertThat(cfg.levelCurriculum()).isTrue();
-        assertThat(cfg.chanceCorrected()).isTrue();
+        assertThat(cfg.excludeModalAnswer()).isTrue();
         ObjectNode saved = JSON.valueToTree(cfg);
         saved.remove("levelCurriculum");
-        saved.remove("chanceCorrected");
+        saved.remove("excludeModalAnswer");
         assertThat(LoopConfig.fromJson(saved)).isEqualTo(cfg.with("levelCurriculum", false)
-                .with("chanceCorrected", false));
+                .with("excludeModalAnswer", false));
     }
 
     @Test
