@@ -226,18 +226,13 @@ class TaskContractTest {
         assertThat(task.level(new int[task.questionLength()])).as("the blank question").isZero();
     }
 
-    /** The difficulty a question's class names: its depth plus one, or its distance bucket's range. */
+    /** The difficulty a question's class names: its depth plus one, or its distance (3 for 3 and beyond). */
     private static boolean inClass(String questionClass, int difficulty) {
-        String digits = questionClass.replaceAll("[^0-9-]", "");
-        if (questionClass.endsWith("inf")) {
-            return difficulty == 13;
-        }
         if (questionClass.startsWith("dist") || questionClass.startsWith("next")) {
-            String[] range = digits.split("-");
-            return difficulty >= Integer.parseInt(range[0])
-                    && difficulty <= Integer.parseInt(range[range.length - 1]);
+            String distance = questionClass.substring(4);
+            return difficulty == (distance.equals("1") ? 1 : distance.equals("2") ? 2 : 3);
         }
-        return difficulty == Integer.parseInt(digits) + 1;   // depth0 is difficulty 1
+        return difficulty == Integer.parseInt(questionClass.replaceAll("[^0-9]", "")) + 1;   // depth0: 1
     }
 
     @ParameterizedTest(name = "{0} size {1}")
