@@ -53,6 +53,14 @@ final class TrainCommand implements Runnable {
     String mode;
     @Option(names = "--size", description = "instance size to grow to, 2..64 (default 16)")
     Integer size;
+    @Option(names = "--start-size", description = "the curriculum's first instance size (default 8, or --size when"
+            + " smaller)")
+    Integer startSize;
+    @Option(names = "--level-curriculum", negatable = true, description = "draw the question levels H can see (the"
+            + " bits of k, the wildcards; for the supervised baseline, the ground truth's difficulty) from the lowest"
+            + " up before the size grows (default: on; --no-level-curriculum draws every question from the start, as"
+            + " the reference)")
+    Boolean levelCurriculum;
     @Option(names = "--steps", description = "X training steps (with --minutes: whichever comes first)")
     Long steps;
     @Option(names = "--minutes", description = "stop after this many minutes (default 5 when --steps is not given)")

@@ -121,6 +121,18 @@ class TrainConfigFileTest {
     }
 
     @Test
+    void shouldTurnTheLevelCurriculumOffAndSetTheStartSizeFromFlags() throws IOException {
+        Path run = tmp.resolve("flags");
+        assertThat(Main.run("train", "--task", "wildcard-search", "--mode", "noasker", "--size", "6", "--steps", "1",
+                "--no-level-curriculum", "--start-size", "4", "--out", run.toString())).isZero();
+        LoopConfig c = RunDirectory.config(run);
+        assertThat(c.levelCurriculum()).isFalse();
+        assertThat(c.startSize()).isEqualTo(4);
+        assertThat(Files.readString(run.resolve("config.toml"))).contains("level-curriculum = false")
+                .contains("start-size = 4");
+    }
+
+    @Test
     void shouldListEveryProblemOfABadFileEachNamingItsKeyAndLeaveNothingBehind() throws IOException {
         Path run = tmp.resolve("never");
         Path cfg = file("bad.toml", """
