@@ -15,7 +15,7 @@ import java.util.random.RandomGenerator;
  * on the transcripts they produce.
  *
  * <p>The budget follows the reference: a start grant, then per X step 1 call while H′'s loss on fresh transcripts
- * is at least 0.1, 0.1 while it is in [0.01, 0.1), 0.01 below. Each call answers one fresh question with
+ * is at least the band b (the reference: 0.1), 0.1 while it is in [b/10, b), 0.01 below. Each call answers one fresh question with
  * Amplify^H(teacher) and keeps its transcript; the teacher answers as it does in generation (sampled or greedy), so
  * H′ learns from the kind of subanswers it will see. H′ trains {@code stepRate} steps of {@code batch} transcripts
  * per X step, from its replay buffer; or, with a rate of 0, at the budget's rate (one step per call granted): the
@@ -37,6 +37,7 @@ final class AskerTraining {
     private final int minBuffer;
     private final boolean sampledTeacher;
     private final double stepRate;
+    private final double lossBand;
     private final int[] trainTokens;   // (batch, T)
     double budget;
     double trainCredit;   // H′ steps granted and not yet taken
@@ -48,7 +49,7 @@ final class AskerTraining {
 
     AskerTraining(Task task, Asker asker, AdamW optimizer, Amplifier amplifier, Overseer h, RecordBuffer buffer,
                   int initialBudget, int contextsPerCall, int batch, int minBuffer, boolean sampledTeacher,
-                  double stepRate) {
+                  double stepRate, double lossBand) {
         this.task = task;
         this.asker = asker;
         this.optimizer = optimizer;
@@ -62,12 +63,13 @@ final class AskerTraining {
         this.minBuffer = minBuffer;
         this.sampledTeacher = sampledTeacher;
         this.stepRate = stepRate;
+        this.lossBand = lossBand;
         this.trainTokens = new int[batch * layout.length()];
     }
 
     /** Grants this X step's calls, by H′'s loss band, and its H′ steps. */
     void grant() {
-        double rate = Double.isNaN(freshLoss) || freshLoss >= 0.1 ? 1 : freshLoss >= 0.01 ? 0.1 : 0.01;
+        double rate = Double.isNaN(freshLoss) || freshLoss >= lossBand ? 1 : freshLoss >= lossBand / 10 ? 0.1 : 0.01;
         budget += rate;
         trainCredit += stepRate > 0 ? stepRate : rate;
     }

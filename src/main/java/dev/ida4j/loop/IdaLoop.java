@@ -130,9 +130,11 @@ public final class IdaLoop implements AutoCloseable {
             this.askerOptimizer = new AdamW(backend, asker.params(),
                     new AdamW.Settings(cfg.lr(), 0.9f, cfg.beta2(), 1e-8f, 0f, cfg.clip()));
             this.askerBuffer = new RecordBuffer(cfg.askerBuffer(), layout.length());
-            this.askerTraining = new AskerTraining(task, asker, askerOptimizer, amplifier, h, askerBuffer,
+            Amplifier forH = cfg.askerCallNoise() == 0 ? amplifier : new Amplifier(task,
+                    Models.direct(teacher, generationCapacity), counters, cfg.askerCallNoise(), cfg.abstainBelow());
+            this.askerTraining = new AskerTraining(task, asker, askerOptimizer, forH, h, askerBuffer,
                     cfg.askerInitialBudget(), cfg.generationContexts(), cfg.askerBatch(), cfg.minAskerBuffer(),
-                    cfg.sampledTeacher(), cfg.askerStepRate());
+                    cfg.sampledTeacher(), cfg.askerStepRate(), cfg.askerLossBand());
             this.targetOverseer = new LearnedOverseer(asker, layout, cfg.sampledAsker() ? answerRng : null);
         } else {
             this.asker = null;

@@ -57,6 +57,12 @@ import tools.jackson.databind.node.ObjectNode;
  *                                 likely ones
  * @param askerStepRate            H′ training steps per X step, at most 1; 0: one per call to H granted by the
  *                                 budget (1, 0.1 or 0.01 per X step by H′'s loss)
+ * @param askerCallNoise           in H's transcripts for H′, the share of subanswers replaced by a random answer or
+ *                                 {@code ?} (as {@code subanswerErrorRate} does everywhere), so that H′ sees H's
+ *                                 decisions on more kinds of subanswers than the teacher gives; 0: none
+ * @param askerLossBand            the budget of calls to H grants 1 per X step while H′'s loss on fresh transcripts is
+ *                                 at least this, 0.1 while it is at least a tenth of it, else 0.01 (the reference:
+ *                                 0.1)
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float dropout, float lr, float beta2, float clip,
@@ -67,7 +73,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
                          int keepCheckpoints, int threads, int generationWorkers, boolean sampledTeacher,
                          int askerLayers, boolean levelCurriculum, boolean excludeModalAnswer, double abstainBelow,
-                         boolean sampledAsker, double askerStepRate) {
+                         boolean sampledAsker, double askerStepRate, double askerCallNoise, double askerLossBand) {
 
     /** The reference's dropout in X and H′: the default, and what runs saved before the setting existed used. */
     public static final float REFERENCE_DROPOUT = 0.1f;
@@ -77,10 +83,12 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     public static final int DEFAULT_ASKER_LAYERS = 2;
 
     /** Fields added since runs were first saved, each with the value a run saved without it had. */
-    private static final Map<String, Object> ADDED_SINCE_FIRST_SAVE = Map.of("generationWorkers", 0,
-            "sampledTeacher", true, "dropout", REFERENCE_DROPOUT, "askerLayers", REFERENCE_ASKER_LAYERS,
-            "levelCurriculum", false, "excludeModalAnswer", false, "abstainBelow", 0.0, "sampledAsker", true,
-            "askerStepRate", 0.0);
+    private static final Map<String, Object> ADDED_SINCE_FIRST_SAVE = Map.ofEntries(
+            Map.entry("generationWorkers", 0), Map.entry("sampledTeacher", true),
+            Map.entry("dropout", REFERENCE_DROPOUT), Map.entry("askerLayers", REFERENCE_ASKER_LAYERS),
+            Map.entry("levelCurriculum", false), Map.entry("excludeModalAnswer", false),
+            Map.entry("abstainBelow", 0.0), Map.entry("sampledAsker", true), Map.entry("askerStepRate", 0.0),
+            Map.entry("askerCallNoise", 0.0), Map.entry("askerLossBand", 0.1));
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -135,6 +143,12 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         if (!(abstainBelow >= 0 && abstainBelow < 1)) {
             throw new IllegalArgumentException("abstainBelow " + abstainBelow + " is outside [0, 1)");
         }
+        if (!(askerLossBand > 0)) {
+            throw new IllegalArgumentException("askerLossBand " + askerLossBand + " must be positive");
+        }
+        if (!(askerCallNoise >= 0 && askerCallNoise <= 1)) {
+            throw new IllegalArgumentException("askerCallNoise " + askerCallNoise + " is outside [0, 1]");
+        }
         if (!(askerStepRate >= 0 && askerStepRate <= 1)) {
             throw new IllegalArgumentException("askerStepRate " + askerStepRate + " is outside [0, 1]");
         }
@@ -185,7 +199,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         int start = Math.min(size, 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, REFERENCE_DROPOUT,
                 1e-3f, 0.98f, 1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25,
-                500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS, true, true, 0, true, 0);
+                500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS, true, true, 0, true, 0, 0, 0.1);
     }
 
     /**
@@ -199,7 +213,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         int start = Math.min(size, taskName.equals("union-find") ? 10 : 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "paper", false, REFERENCE_DROPOUT,
                 1e-5f, 0.98f, 1f, 50, 50, 1, 0, 10_000, 500, 100_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20,
-                25, 500, 3, 1, 0, true, REFERENCE_ASKER_LAYERS, false, false, 0, true, 1);
+                25, 500, 3, 1, 0, true, REFERENCE_ASKER_LAYERS, false, false, 0, true, 1, 0, 0.1);
     }
 
     /**
