@@ -89,7 +89,8 @@ class ReportBrowserTest {
     private static void train(Mode mode, long steps, Path run, boolean resume) throws IOException {
         LoopConfig cfg = LoopConfig.defaults("permutation-powering", mode, 4, steps, 0, 7)
                 .with("generationContexts", 4).with("trainContexts", 4).with("minBufferContexts", 8)
-                .with("evalContexts", 4).with("logEvery", 3).with("evalEvery", 8);
+                .with("evalContexts", 4).with("logEvery", 3).with("evalEvery", 8)
+                .with("levelCurriculum", false);   // every level drawn: curves of the run's whole question mix
         try (Backend backend = Backends.create("cpu", 1)) {
             new TrainingRun(backend, cfg, run, new PrintStream(new ByteArrayOutputStream())).run(resume);
         }
