@@ -62,7 +62,8 @@ import tools.jackson.databind.node.ObjectNode;
  *                                 decisions on more kinds of subanswers than the teacher gives; 0: none
  * @param askerLossBand            the budget of calls to H grants 1 per X step while H′'s loss on fresh transcripts is
  *                                 at least this, 0.1 while it is at least a tenth of it, else 0.01 (the reference:
- *                                 0.1)
+ *                                 0.1; the default: 0.01, so that H′ goes on learning from H until it imitates it
+ *                                 closely)
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float dropout, float lr, float beta2, float clip,
@@ -199,7 +200,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         int start = Math.min(size, 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, REFERENCE_DROPOUT,
                 1e-3f, 0.98f, 1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20, 25,
-                500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS, true, true, 0, true, 0, 0, 0.1);
+                500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS, true, true, 0, true, 0, 0, 0.01);
     }
 
     /**
