@@ -35,16 +35,23 @@ echo "runs in $out: $steps X steps of $batch contexts, seeds ${seeds[*]}, $jobs 
 
 # one run: train, then evaluate at its size; prints nothing (the table is made from the files)
 run_one() {
+  set -o pipefail
   local task=$1 size=$2 mode=$3 seed=$4
   local dir="$out/$task-$size-$mode-$seed"
   # shellcheck disable=SC2086 # TRAIN_FLAGS is a list of flags
-  ./ida4j train --task "$task" --mode "$mode" --size "$size" --steps "$steps" --batch "$batch" --seed "$seed" \
-    --generation-workers 0 --threads 1 ${TRAIN_FLAGS:-} --out "$dir" >"$dir.log" 2>&1
+  if ! ./ida4j train --task "$task" --mode "$mode" --size "$size" --steps "$steps" --batch "$batch" --seed "$seed" \
+    --generation-workers 0 --threads 1 ${TRAIN_FLAGS:-} --out "$dir" >"$dir.log" 2>&1; then
+    echo "$dir: train failed, see $dir.log" >>"$out/failed.txt"
+    return 0
+  fi
   # at least 800 questions: every task asks at least one question per element
   local n=$(((800 + size - 1) / size))
   ((n > contexts)) || n=$contexts
-  ./ida4j eval --run "$dir" --contexts "$n" --size "$size" --seed "$eval_seed" --out "$dir/eval.jsonl" \
-    2>>"$dir.log" | tail -n 1 >"$dir/eval.summary"
+  if ! ./ida4j eval --run "$dir" --contexts "$n" --size "$size" --seed "$eval_seed" --out "$dir/eval.jsonl" \
+    2>>"$dir.log" | tail -n 1 >"$dir/eval.summary"; then
+    echo "$dir: eval failed, see $dir.log" >>"$out/failed.txt"
+    return 0
+  fi
   printf '%s\t%s\t%s\t%s\t%s\n' "$task" "$size" "$mode" "$seed" "$(cat "$dir/eval.summary")" >>"$out/runs.tsv"
 }
 export -f run_one
@@ -61,6 +68,7 @@ for c in "${cases[@]}"; do
   done
 done | xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _
 
+touch "$out/runs.tsv"
 /usr/bin/python3 - "$out/runs.tsv" "${modes[@]}" <<'PY'
 import collections, json, sys
 
@@ -89,5 +97,16 @@ for (task, size), runs in sorted(acc.items()):
     print(f"| {task} | {size} | {questions[(task, size)]:,} | " + " | ".join(cells) + f" | {ratio} |")
 PY
 
-# the curves of every run against X steps, one panel per task (Figure 2 of the 2018 paper)
-./ida4j report "$out"/*/ --out "$out/report" 2>&1 | tail -n 1
+# the curves of every run against X steps, one panel per task (Figure 2 of the 2018 paper); report/ itself, from an
+# earlier call into the same OUT, and runs that never logged are no runs
+runs=()
+for d in "$out"/*/; do
+  [[ -f $d/metrics.jsonl ]] && runs+=("$d")
+done
+./ida4j report "${runs[@]}" --out "$out/report" 2>&1 | tail -n 1
+
+if [[ -f $out/failed.txt ]]; then
+  echo "learning-steps: runs failed and are not in the table:" >&2
+  cat "$out/failed.txt" >&2
+  exit 1
+fi

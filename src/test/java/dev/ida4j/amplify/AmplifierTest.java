@@ -90,10 +90,7 @@ class AmplifierTest {
                     if (Vocabulary.isBlank(sq) || task.isPrimitive(sq)) {
                         continue;
                     }
-                    boolean repeat = false;
-                    for (int j = 0; j < i; j++) {
-                        repeat |= Arrays.equals(t.subquestion(j), sq);
-                    }
+                    boolean repeat = askedBefore(t, i);
                     int[] zeros = new int[task.answerLength()];
                     if (repeat) {
                         repeats++;
@@ -110,6 +107,16 @@ class AmplifierTest {
         if (name.equals("shortest-path") || name.equals("union-find")) {
             assertThat(repeats).isPositive();
         }
+    }
+
+    /** Whether the transcript's i-th subquestion was asked before in it. */
+    private static boolean askedBefore(Transcript t, int i) {
+        for (int j = 0; j < i; j++) {
+            if (Arrays.equals(t.subquestion(j), t.subquestion(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @ParameterizedTest
@@ -141,11 +148,7 @@ class AmplifierTest {
                     if (Vocabulary.isBlank(sq) || task.isPrimitive(sq)) {
                         continue;
                     }
-                    boolean repeat = false;
-                    for (int j = 0; j < i; j++) {
-                        repeat |= Arrays.equals(t.subquestion(j), sq);
-                    }
-                    if (repeat) {
+                    if (askedBefore(t, i)) {
                         repeats++;
                         repeated = true;
                         assertThat(t.subanswer(i)).as("a proposal: %s", t.render(task))
