@@ -58,8 +58,9 @@ final class TrainCommand implements Runnable {
     Integer startSize;
     @Option(names = "--level-curriculum", negatable = true, description = "draw the question levels H can see (the"
             + " bits of k, the wildcards; for the supervised baseline, the ground truth's difficulty) from the lowest"
-            + " up before the size grows (default: on; --no-level-curriculum draws every question from the start, as"
-            + " the reference)")
+            + " up before the size grows (default: on, except for the supervised baseline of permutation-powering,"
+            + " wildcard-search and union-find; --no-level-curriculum draws every question from the start, as the"
+            + " reference)")
     Boolean levelCurriculum;
     @Option(names = "--steps", description = "X training steps (with --minutes: whichever comes first)")
     Long steps;
@@ -99,7 +100,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--eval-every", description = "X steps between evaluations at the final size (default 250)")
     Integer evalEvery;
     @Option(names = "--ema-horizon", description = "EMA teacher horizon h: teacher += (student - teacher) / min(step, h)"
-            + " (default 1000)")
+            + " (default 50; supervised: 1000)")
     Integer emaHorizon;
     @Option(names = "--depth", description = "amplification depth of the targets (default 1)")
     Integer depth;

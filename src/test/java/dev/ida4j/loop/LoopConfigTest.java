@@ -96,6 +96,22 @@ class LoopConfigTest {
     }
 
     @Test
+    void shouldGiveTheBootstrappingTeacherAShortHorizonAndTheBaselineTheCurriculumMeasuredForItsTask() {
+        for (Mode mode : new Mode[] {Mode.AMPLIFICATION, Mode.NOASKER}) {
+            LoopConfig cfg = LoopConfig.defaults("union-find", mode, 8, 10, 0, 3);
+            assertThat(cfg.emaHorizon()).as("%s", mode).isEqualTo(50);
+            assertThat(cfg.levelCurriculum()).as("%s", mode).isTrue();
+        }
+        assertThat(LoopConfig.defaults("union-find", Mode.SUPERVISED, 8, 10, 0, 3).emaHorizon()).isEqualTo(1000);
+        for (String task : new String[] {"permutation-powering", "wildcard-search", "union-find"}) {
+            assertThat(LoopConfig.defaults(task, Mode.SUPERVISED, 8, 10, 0, 3).levelCurriculum()).as(task).isFalse();
+        }
+        for (String task : new String[] {"sequential-assignments", "shortest-path"}) {
+            assertThat(LoopConfig.defaults(task, Mode.SUPERVISED, 8, 10, 0, 3).levelCurriculum()).as(task).isTrue();
+        }
+    }
+
+    @Test
     void shouldReadAConfigSavedBeforeTheLevelCurriculumAndModalExclusionAsTheReferencesCurriculum() {
         LoopConfig cfg = LoopConfig.defaults("permutation-powering", Mode.AMPLIFICATION, 8, 10, 0, 3);
         assertThat(cfg.levelCurriculum()).isTrue();
