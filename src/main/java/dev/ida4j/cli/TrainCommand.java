@@ -58,8 +58,8 @@ final class TrainCommand implements Runnable {
     Integer startSize;
     @Option(names = "--level-curriculum", negatable = true, description = "draw the question levels H can see (the"
             + " bits of k, the wildcards; for the supervised baseline, the ground truth's difficulty) from the lowest"
-            + " up before the size grows (default: on, except for the supervised baseline of permutation-powering,"
-            + " wildcard-search and union-find; --no-level-curriculum draws every question from the start, as the"
+            + " up before the size grows (default: on, except for the supervised baseline of every task but"
+            + " sequential-assignments; --no-level-curriculum draws every question from the start, as the"
             + " reference)")
     Boolean levelCurriculum;
     @Option(names = "--steps", description = "X training steps (with --minutes: whichever comes first)")

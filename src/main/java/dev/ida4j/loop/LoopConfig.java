@@ -195,8 +195,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
      * The tasks whose supervised baseline learns faster in X steps with a curriculum on the ground truth's difficulty
      * than with sizes alone (benchmarks/RESULTS.md, 7 Dec 2026); on the others it held the baseline back.
      */
-    private static final List<String> SUPERVISED_DIFFICULTY_CURRICULUM = List.of("sequential-assignments",
-            "shortest-path");
+    private static final List<String> SUPERVISED_DIFFICULTY_CURRICULUM = List.of("sequential-assignments");
 
     /**
      * Defaults for a run on a small CPU: the reference's algorithm with smaller models and batches, a faster

@@ -103,12 +103,11 @@ class LoopConfigTest {
             assertThat(cfg.levelCurriculum()).as("%s", mode).isTrue();
         }
         assertThat(LoopConfig.defaults("union-find", Mode.SUPERVISED, 8, 10, 0, 3).emaHorizon()).isEqualTo(1000);
-        for (String task : new String[] {"permutation-powering", "wildcard-search", "union-find"}) {
+        for (String task : new String[] {"permutation-powering", "wildcard-search", "shortest-path", "union-find"}) {
             assertThat(LoopConfig.defaults(task, Mode.SUPERVISED, 8, 10, 0, 3).levelCurriculum()).as(task).isFalse();
         }
-        for (String task : new String[] {"sequential-assignments", "shortest-path"}) {
-            assertThat(LoopConfig.defaults(task, Mode.SUPERVISED, 8, 10, 0, 3).levelCurriculum()).as(task).isTrue();
-        }
+        assertThat(LoopConfig.defaults("sequential-assignments", Mode.SUPERVISED, 8, 10, 0, 3).levelCurriculum())
+                .isTrue();
     }
 
     @Test
