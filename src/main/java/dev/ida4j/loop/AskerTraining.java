@@ -14,10 +14,10 @@ import java.util.random.RandomGenerator;
  * The learned overseer's side of the loop: calls to the real overseer H, rationed by a budget, and H′'s training
  * on the transcripts they produce.
  *
- * <p>The budget follows the reference: a start grant, then per X step 1 call while H′'s loss on fresh transcripts
- * is at least the band b (the reference: 0.1), 0.1 while it is in [b/10, b), 0.01 below. Each call answers one fresh question with
- * Amplify^H(teacher) and keeps its transcript; the teacher answers as it does in generation (sampled or greedy), so
- * H′ learns from the kind of subanswers it will see. H′ trains {@code stepRate} steps of {@code batch} transcripts
+ * <p>The budget follows the reference: a start grant, then per X step 1 call while H′'s loss on fresh transcripts is at
+ * least the band b (the reference: 0.1), 0.1 while it is in [b/10, b), 0.01 below. Each call answers one fresh question
+ * with Amplify^H(teacher) and keeps its transcript; the teacher answers as it does in generation (sampled or greedy),
+ * so H′ learns from the kind of subanswers it will see. H′ trains {@code stepRate} steps of {@code batch} transcripts
  * per X step, from its replay buffer; or, with a rate of 0, at the budget's rate (one step per call granted): the
  * reference lets H′ train flat out on its own GPU, which on a shared CPU takes time from X; tying H′'s steps to its
  * fresh-data loss hands that time back to X once H′ imitates H well, at the price of an H′ that improves slowly.

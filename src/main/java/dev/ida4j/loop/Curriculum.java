@@ -13,11 +13,11 @@ import dev.ida4j.task.Task;
  *   question of a batch has is passed over); after the highest level, every question is drawn and counts;</li>
  *   <li>then the instance size, by one name at a time.</li>
  * </ol>
- * Agreement leaves out the questions whose target is the batch's commonest ({@link Agreement#withoutModal}), so that
- * a teacher giving the commonest answer to everything cannot win a promotion. It is averaged over generation batches
- * with a running mean that becomes an EMA of horizon {@code horizon}; promotion needs the average above {@code threshold} after at least {@code minBatches}
- * batches at the current step, and resets the average. Agreement is measured against the targets, never the ground
- * truth (except in the supervised baseline, whose targets are the ground truth).
+ * Agreement leaves out the questions whose target is the batch's commonest ({@link Agreement#withoutModal}), so that a
+ * teacher giving the commonest answer to everything cannot win a promotion. It is averaged over generation batches with
+ * a running mean that becomes an EMA of horizon {@code horizon}; promotion needs the average above {@code threshold}
+ * after at least {@code minBatches} batches at the current step, and resets the average. Agreement is measured against
+ * the targets, never the ground truth (except in the supervised baseline, whose targets are the ground truth).
  */
 public final class Curriculum {
     /**

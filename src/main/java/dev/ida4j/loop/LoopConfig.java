@@ -45,7 +45,8 @@ import tools.jackson.databind.node.ObjectNode;
  *                                 tasks as quickly or more so, and halves the cost of decoding it, most of a
  *                                 generation batch's time)
  * @param levelCurriculum          for a task whose questions show their level to H (the bits of k, the wildcards):
- *                                 draw the low levels first and add one level at a time ({@link Curriculum});
+ *                                 draw the low levels first and add one level at a time ({@link Curriculum}); the
+ *                                 supervised baseline climbs the ground truth's difficulty instead, on every task;
  *                                 the reference draws every level from the start
  * @param excludeModalAnswer       the curriculum promotes on agreement over the questions whose target is not the
  *                                 batch's commonest ({@link Agreement}), which a teacher repeating the commonest
@@ -245,7 +246,8 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
      * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
      * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0,
      * {@code sampledTeacher} true, {@code dropout} 0.1, {@code askerLayers} 4, {@code levelCurriculum} and
-     * {@code excludeModalAnswer} false, {@code abstainBelow} 0, {@code sampledAsker} true, {@code askerStepRate} 0).
+     * {@code excludeModalAnswer} false, {@code abstainBelow} 0, {@code sampledAsker} true, {@code askerStepRate} and
+     * {@code askerCallNoise} 0, {@code askerLossBand} 0.1).
      */
     public static LoopConfig fromJson(JsonNode tree) {
         try {

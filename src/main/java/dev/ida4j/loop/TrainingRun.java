@@ -201,7 +201,8 @@ public final class TrainingRun {
             asker = String.format(Locale.ROOT, "  H′ loss %.4f  H calls %d", a.freshLoss, a.calls);
         }
         r.write();
-        out.printf(Locale.ROOT, "step %6d  size %2d%s  loss %.4f  train %.3f  teacher %.3f  targets %.3f  agree %.3f%s%n",
+        out.printf(Locale.ROOT,
+                "step %6d  size %2d%s  loss %.4f  train %.3f  teacher %.3f  targets %.3f  agree %.3f%s%n",
                 loop.step, loop.curriculum.size(),
                 loop.curriculum.level() > 0 ? " level " + loop.curriculum.level() : "", s.lossSum / s.steps,
                 s.trainAccuracySum / s.steps,

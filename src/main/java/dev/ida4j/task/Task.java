@@ -65,11 +65,11 @@ public interface Task {
     }
 
     /**
-     * How deep {@code question} is, by the ground truth of {@code context}: the {@link #level} where the question
-     * shows it (the default), else the task's own measure of the chain of steps the answer rests on (sequential
-     * assignments: the variable's depth plus one; shortest path: the distance, 3 for every farther or unreachable
-     * pair; union-find: the name's depth in its tree plus one). Between 1 and {@link #difficulties} for a top-level question. The supervised
-     * baseline may climb it; amplification may not, since H cannot see it.
+     * How deep {@code question} is, by the ground truth of {@code context}: the {@link #level} where the question shows
+     * it (the default), else the task's own measure of the chain of steps the answer rests on (sequential assignments:
+     * the variable's depth plus one; shortest path: the distance, 3 for every farther or unreachable pair; union-find:
+     * the name's depth in its tree plus one). Between 1 and {@link #difficulties} for a top-level question. The
+     * supervised baseline may climb it; amplification may not, since H cannot see it.
      */
     default int difficulty(Context context, int[] question) {
         return level(question);
