@@ -111,8 +111,7 @@ public final class IdaLoop implements AutoCloseable {
         int levels = !cfg.levelCurriculum() ? 0 : byDifficulty ? task.difficulties(cfg.startSize()) : task.levels();
         this.curriculum = new Curriculum(cfg.startSize(), cfg.size(), levels, byDifficulty, cfg.promoteAt(), 100,
                 cfg.promoteMinBatches());
-        this.amplifier = new Amplifier(task, Models.direct(teacher, generationCapacity), counters,
-                cfg.subanswerErrorRate(), cfg.abstainBelow());
+        this.amplifier = new Amplifier(task, teacherModel(), counters, cfg.subanswerErrorRate(), cfg.abstainBelow());
         this.generation = new Generation(task, amplifier, batch, cfg.sampledTeacher(), cfg.excludeModalAnswer());
         this.noiseRng = root.split();
         Overseer h = new ScriptOverseer(task);
@@ -130,8 +129,8 @@ public final class IdaLoop implements AutoCloseable {
             this.askerOptimizer = new AdamW(backend, asker.params(),
                     new AdamW.Settings(cfg.lr(), 0.9f, cfg.beta2(), 1e-8f, 0f, cfg.clip()));
             this.askerBuffer = new RecordBuffer(cfg.askerBuffer(), layout.length());
-            Amplifier forH = cfg.askerCallNoise() == 0 ? amplifier : new Amplifier(task,
-                    Models.direct(teacher, generationCapacity), counters, cfg.askerCallNoise(), cfg.abstainBelow());
+            Amplifier forH = cfg.askerCallNoise() == 0 ? amplifier
+                    : new Amplifier(task, teacherModel(), counters, cfg.askerCallNoise(), cfg.abstainBelow());
             this.askerTraining = new AskerTraining(task, asker, askerOptimizer, forH, h, askerBuffer,
                     cfg.askerInitialBudget(), cfg.generationContexts(), cfg.askerBatch(), cfg.minAskerBuffer(),
                     cfg.sampledTeacher(), cfg.askerStepRate(), cfg.askerLossBand());
