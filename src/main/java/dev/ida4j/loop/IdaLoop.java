@@ -21,6 +21,8 @@ import dev.ida4j.overseer.Transcript;
 import dev.ida4j.overseer.TranscriptLayout;
 import dev.ida4j.random.Rng;
 import dev.ida4j.task.Task;
+import dev.ida4j.tensor.Tensor;
+import dev.ida4j.tensor.TensorArena;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -50,6 +52,9 @@ public final class IdaLoop implements AutoCloseable {
     final AdamW xOptimizer;
     final Polyak polyak;
     final NonFiniteGuard guard = new NonFiniteGuard(10);
+    private final TensorArena skipArena;
+    private final Tensor studentBuffers;     // the student's BatchNorm statistics before its step, or null without
+    private final Tensor savedBuffers;       // a copy of them, put back when the step is skipped
     final Asker asker;                 // null unless amplification mode
     final AdamW askerOptimizer;        // null unless amplification mode
     final AskerTraining askerTraining; // null unless amplification mode
@@ -95,6 +100,11 @@ public final class IdaLoop implements AutoCloseable {
         teacher.initialize(root.nextLong());
         student.setTraining(true);
         teacher.setTraining(false);
+        this.skipArena = backend.arena("skip");
+        boolean hasBuffers = !student.buffers().layout().entries().isEmpty();
+        this.studentBuffers = hasBuffers ? student.buffers().all() : null;
+        this.savedBuffers = hasBuffers
+                ? skipArena.allocate("student.buffers.saved", student.buffers().layout()).all() : null;
         this.xOptimizer = new AdamW(backend, student.params(),
                 new AdamW.Settings(cfg.lr(), 0.9f, cfg.beta2(), 1e-8f, 0f, cfg.clip()));
         this.polyak = new Polyak(backend, Models.blocks(teacher.params(), teacher.buffers()),
@@ -287,18 +297,30 @@ public final class IdaLoop implements AutoCloseable {
         batch.sample(xBuffer, cfg.trainContexts(), trainRng);
         student.setBatch(batch.contexts(), batch.facts(), batch.questions(), batch.factTokens(),
                 batch.questionTokens(), batch.answerTokens(), batch.questionMask());
+        copy(savedBuffers, studentBuffers);
         float loss = student.forwardBackward();
         AdamW.StepResult result = xOptimizer.tryStep(student.params(), student.grads(), loss);
-        guard.check(step + 1, loss, result);
         if (result.applied()) {
             polyak.update(xOptimizer.steps());
+        } else {
+            // the forward pass of a skipped step still moved the running statistics, with non-finite values
+            copy(studentBuffers, savedBuffers);
         }
+        guard.check(step + 1, loss, result);
         step++;
         int questions = 0;
         for (int i = 0; i < batch.contexts() * batch.questions(); i++) {
             questions += (int) batch.questionMask()[i];
         }
         stats.trained(loss, result.norm(), student.exactMatch(), questions, System.nanoTime() - start);
+    }
+
+    /** {@code dst = src} on the device (both null for a model without buffers). */
+    private void copy(Tensor dst, Tensor src) {
+        if (dst != null) {
+            backend.fill(dst, 0f);
+            backend.ema(dst, src, 1f, dst.numel());   // 0 + 1·(src − 0) is src exactly
+        }
     }
 
     /**
@@ -337,6 +359,7 @@ public final class IdaLoop implements AutoCloseable {
             asker.close();
         }
         xOptimizer.close();
+        skipArena.close();
         teacher.close();
         student.close();
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * A training run in a run directory: the loop, its log ({@code metrics.jsonl}, one record every {@code logEvery}
@@ -35,9 +36,13 @@ public final class TrainingRun {
     private final LoopConfig cfg;
     private final Path runDir;
     private final PrintStream out;
-    private final Checkpoints checkpoints;
+    private Checkpoints checkpoints;
     private double lastTargetAccuracy = Double.NaN;   // of the latest generation batches
     private StepListener listener = (step, seconds) -> { };
+    private BooleanSupplier stopRequested = () -> false;
+    private long savedStep = -1;          // the newest checkpoint this process committed
+    private String saveProblem;           // why the newest checkpoint due was not committed, or null
+    private boolean pendingCheckpoint;    // one was due during a streak of skipped steps
     private List<Backend> generationBackends = List.of();   // one per generation worker the config asks for
     private List<Transcript> human = List.of();
     private boolean tensorBoard;
@@ -63,6 +68,21 @@ public final class TrainingRun {
         return this;
     }
 
+    /**
+     * Asked after every step: when it says true the run stops there, commits a checkpoint and returns (an interrupt,
+     * a scheduler's preemption); returns this.
+     */
+    public TrainingRun stopWhen(BooleanSupplier requested) {
+        this.stopRequested = requested;
+        return this;
+    }
+
+    /** Checkpoints written another way (tests inject failing file syncs); returns this. */
+    TrainingRun withCheckpoints(Checkpoints c) {
+        this.checkpoints = c;
+        return this;
+    }
+
     /** The backends of the generation workers, one each, when the config asks for them; returns this. */
     public TrainingRun withGenerationBackends(List<Backend> backends) {
         this.generationBackends = List.copyOf(backends);
@@ -84,8 +104,16 @@ public final class TrainingRun {
         return this;
     }
 
-    /** What a finished run reports. */
-    public record Summary(long steps, int size, double evalAccuracy, long overseerCalls, Path runDir) {
+    /**
+     * What a finished run reports: where it stopped, whether a stop request ended it early, the step of the newest
+     * checkpoint this process committed (-1 when none) and, when the one due at the end could not be written, why.
+     */
+    public record Summary(long steps, int size, double evalAccuracy, long overseerCalls, Path runDir,
+                          boolean interrupted, long savedStep, String saveProblem) {
+        /** Whether the state at {@code steps} is in a committed checkpoint. */
+        public boolean saved() {
+            return savedStep == steps;
+        }
     }
 
     /** Runs to the configured end, resuming from the newest checkpoint when {@code resume} is set. */
@@ -103,6 +131,7 @@ public final class TrainingRun {
                     throw new NoSuchFileException(runDir.toString(), null, "no committed checkpoint to resume from");
                 }
                 resumedAt = LoopCheckpoint.restore(loop, checkpoints, latest.get());
+                savedStep = resumedAt;
                 out.printf(Locale.ROOT, "resumed from %s (step %d)%n", latest.get(), resumedAt);
             }
             if (cfg.generationWorkers() > 0) {
@@ -118,7 +147,9 @@ public final class TrainingRun {
                         human.size());
             }
             double evalAccuracy = Double.NaN;
-            long deadline = cfg.minutes() > 0 ? System.nanoTime() + (long) (cfg.minutes() * 60e9) : Long.MAX_VALUE;
+            // a budget, not a deadline: nanoTime plus a huge budget would overflow ((long) saturates at the maximum)
+            long budget = cfg.minutes() > 0 ? (long) (cfg.minutes() * 60e9) : Long.MAX_VALUE;
+            boolean interrupted = false;
             try (MetricsLog log = resume ? MetricsLog.resume(runDir, resumedAt) : MetricsLog.open(runDir);
                  TensorBoardEvents tb = tensorBoard ? TensorBoardEvents.create(runDir.resolve("tensorboard")) : null) {
                 if (tb != null) {
@@ -126,7 +157,11 @@ public final class TrainingRun {
                 }
                 long start = System.nanoTime();
                 listener.stepped(loop.step, 0);
-                while ((cfg.steps() == 0 || loop.step < cfg.steps()) && System.nanoTime() < deadline) {
+                while ((cfg.steps() == 0 || loop.step < cfg.steps()) && System.nanoTime() - start < budget) {
+                    if (stopRequested.getAsBoolean()) {
+                        interrupted = true;
+                        break;
+                    }
                     loop.runStep();
                     listener.stepped(loop.step, (System.nanoTime() - start) / 1e9);
                     if (loop.step % cfg.logEvery() == 0) {
@@ -136,29 +171,48 @@ public final class TrainingRun {
                     if (loop.step % cfg.evalEvery() == 0) {
                         evalAccuracy = evaluate(loop, log, loop.evalRng);
                     }
-                    if (loop.step % cfg.checkpointEvery() == 0) {
+                    if (loop.step % cfg.checkpointEvery() == 0 || pendingCheckpoint) {
                         checkpoint(loop, log);
                     }
                 }
-                if (loop.step % cfg.evalEvery() != 0) {
+                if (loop.step % cfg.evalEvery() != 0 && !interrupted) {
                     // off the schedule: its own questions, so the loop's state (saved next) is what it would be
                     evalAccuracy = evaluate(loop, log, new Rng(cfg.seed() ^ loop.step));
                 }
-                if (loop.step % cfg.checkpointEvery() != 0) {
+                if (savedStep != loop.step) {
                     checkpoint(loop, log);
                 }
             }
-            return new Summary(loop.step, loop.curriculum.size(), evalAccuracy, loop.overseerCalls(), runDir);
+            return new Summary(loop.step, loop.curriculum.size(), evalAccuracy, loop.overseerCalls(), runDir,
+                    interrupted, savedStep, savedStep == loop.step ? null : saveProblem);
         }
     }
 
+    /**
+     * Commits a checkpoint of the loop's state, unless its last step was skipped for non-finite values: then the
+     * checkpoint waits for the next step that is applied, so that a run diverging into NaN never rotates its good
+     * checkpoints out.
+     */
     private void checkpoint(IdaLoop loop, MetricsLog log) throws IOException {
+        if (loop.guard.consecutive() > 0) {
+            if (!pendingCheckpoint) {
+                out.println("checkpoint at step " + loop.step + " postponed: the last " + loop.guard.consecutive()
+                        + " steps were skipped for a non-finite loss or gradient");
+            }
+            pendingCheckpoint = true;
+            saveProblem = "its last steps were skipped for a non-finite loss or gradient";
+            return;
+        }
+        pendingCheckpoint = false;
         log.sync();   // the log is at least as durable as the checkpoint it will be cut back to
         try {
             LoopCheckpoint.save(loop, checkpoints, runDir);
+            savedStep = loop.step;
+            saveProblem = null;
         } catch (CheckpointException e) {
             // the previous checkpoints are intact; training goes on and the next checkpoint tries again
             out.println("checkpoint at step " + loop.step + " abandoned: " + e.getMessage());
+            saveProblem = e.getMessage();
         }
     }
 

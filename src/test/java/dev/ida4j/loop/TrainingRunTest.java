@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.Backends;
+import dev.ida4j.checkpoint.Checkpoints;
+import dev.ida4j.checkpoint.FileSync;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -77,5 +80,54 @@ class TrainingRunTest {
         run(tiny(mode, 3), tmp.resolve("r"), false);
         assertThatThrownBy(() -> run(tiny(mode, 3), tmp.resolve("r"), false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already holds a run");
+    }
+
+    @Test
+    void shouldStopAtTheStepAStopRequestCameAndCommitItsCheckpoint() throws IOException {
+        Path dir = tmp.resolve("r");
+        TrainingRun.Summary s;
+        try (Backend backend = Backends.create("cpu", 1)) {
+            TrainingRun run = new TrainingRun(backend, tiny(Mode.SUPERVISED, 100), dir,
+                    new PrintStream(new ByteArrayOutputStream()));
+            long[] seen = {0};
+            s = run.onStep((step, seconds) -> seen[0] = step).stopWhen(() -> seen[0] >= 4).run(false);
+        }
+        assertThat(s.interrupted()).isTrue();
+        assertThat(s.steps()).isEqualTo(4);
+        assertThat(s.saved()).isTrue();
+        assertThat(dir.resolve("checkpoints/step-4/state.json")).exists();
+        // resumed, it goes on to its end
+        assertThat(run(tiny(Mode.SUPERVISED, 6), dir, true).steps()).isEqualTo(6);
+    }
+
+    @Test
+    void shouldRunItsStepsUnderAHugeTimeBudget() throws IOException {
+        // 1e9 minutes in nanoseconds overflows a long: the run used to stop before its first step
+        TrainingRun.Summary s = run(tiny(Mode.SUPERVISED, 5).with("minutes", 1e9), tmp.resolve("r"), false);
+        assertThat(s.steps()).isEqualTo(5);
+        assertThat(s.saved()).isTrue();
+    }
+
+    @Test
+    void shouldReportThatTheFinalStateIsNotSavedWhenItsCheckpointFails() throws IOException {
+        Path dir = tmp.resolve("r");
+        boolean[] full = {false};   // the disk fills up after the checkpoint of step 3
+        FileSync sync = path -> {
+            if (full[0]) {
+                throw new IOException("No space left on device (simulated)");
+            }
+        };
+        TrainingRun.Summary s;
+        try (Backend backend = Backends.create("cpu", 1)) {
+            s = new TrainingRun(backend, tiny(Mode.SUPERVISED, 7), dir, new PrintStream(new ByteArrayOutputStream()))
+                    .withCheckpoints(new Checkpoints(backend, sync))
+                    .onStep((step, seconds) -> full[0] = step >= 4)
+                    .run(false);
+        }
+        assertThat(s.steps()).isEqualTo(7);
+        assertThat(s.saved()).isFalse();
+        assertThat(s.savedStep()).isEqualTo(3);
+        assertThat(s.saveProblem()).contains("No space left on device (simulated)");
+        assertThat(Checkpoints.latest(dir)).hasValueSatisfying(c -> assertThat(c.getFileName()).hasToString("step-3"));
     }
 }
