@@ -6,7 +6,9 @@ import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.loop.Mode;
 import dev.ida4j.loop.RunDirectory;
+import dev.ida4j.loop.RunLock;
 import dev.ida4j.loop.TrainingRun;
+import dev.ida4j.optim.NonFiniteStepsException;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.oversight.TranscriptRecord;
 import dev.ida4j.task.Tasks;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -36,7 +39,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train X by iterated amplification (or the noasker ablation, or the supervised baseline).")
-final class TrainCommand implements Runnable {
+final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Option(names = "--config", paramLabel = "FILE", description = "settings from a TOML file of key = value lines;"
@@ -128,7 +131,7 @@ final class TrainCommand implements Runnable {
     }
 
     @Override
-    public void run() {
+    public Integer call() {
         boolean resuming = resume != null;
         Plan p = resuming ? resumed() : fresh();
         LoopConfig cfg = p.cfg();
@@ -139,33 +142,60 @@ final class TrainCommand implements Runnable {
                 p.dir());
         boolean bySteps = cfg.steps() > 0;
         List<Backend> workers = new ArrayList<>();
+        Interrupts.install(System.err, "finishing this step and saving a checkpoint");
+        TrainingRun.Summary s;
         try (Backend backend = BenchCommand.backend(p.device(), cfg.threads(), p.precision());
              ProgressLine progress = bySteps ? ProgressLine.start("train", cfg.steps(), "steps")
                      : ProgressLine.start("train", cfg.minutes() * 60, "s")) {
             for (int i = 0; i < cfg.generationWorkers(); i++) {
                 workers.add(BenchCommand.backend(p.device(), 1, p.precision()));
             }
-            if (!resuming) {
-                // only now that the device is open: a missing GPU leaves no run directory behind
-                Files.createDirectories(p.dir());
-                Files.writeString(p.dir().resolve("config.toml"), "# the resolved settings of this run; "
-                        + "ida4j train --config this-file reruns it\n" + TrainSettings.toToml(cfg)
-                        + ConfigFile.write(runOptions(p.device(), p.precision(), p.tensorBoard())));
+            // only now that the device is open: a missing GPU leaves no run directory behind
+            try (RunLock lock = RunLock.acquire(p.dir())) {
+                if (!resuming) {
+                    Files.writeString(p.dir().resolve("config.toml"), "# the resolved settings of this run; "
+                            + "ida4j train --config this-file reruns it\n" + TrainSettings.toToml(cfg)
+                            + ConfigFile.write(runOptions(p.device(), p.precision(), p.tensorBoard())));
+                }
+                s = new TrainingRun(backend, cfg, p.dir(), progress.lines())
+                        .withGenerationBackends(workers)
+                        .withTensorBoard(p.tensorBoard())
+                        .onStep((step, seconds) -> progress.update(bySteps ? step : seconds, step, "steps"))
+                        .stopWhen(Interrupts::requested)
+                        .withHumanTranscripts(p.human())
+                        .run(resuming);
+            } catch (RunLock.InUseException e) {
+                throw new Main.WorkException(e.getMessage());
+            } catch (NonFiniteStepsException e) {
+                throw new Main.WorkException(e.getMessage() + "; the run stopped there. " + newest(p.dir()));
             }
-            TrainingRun.Summary s = new TrainingRun(backend, cfg, p.dir(), progress.lines())
-                    .withGenerationBackends(workers)
-                    .withTensorBoard(p.tensorBoard())
-                    .onStep((step, seconds) -> progress.update(bySteps ? step : seconds, step, "steps"))
-                    .withHumanTranscripts(p.human())
-                    .run(resuming);
-            progress.close();
-            System.out.printf(Locale.ROOT, "done: %d steps, size %d, teacher accuracy %.4f at size %d, %d H calls;"
-                    + " run directory %s%n", s.steps(), s.size(), s.evalAccuracy(), cfg.size(), s.overseerCalls(),
-                    s.runDir().toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             workers.forEach(Backend::close);
+        }
+        String dir = s.runDir().toAbsolutePath().toString();
+        if (!s.saved()) {
+            throw new Main.WorkException("the run stopped at step " + s.steps() + " but that state is not saved: "
+                    + s.saveProblem() + ". " + newest(p.dir()));
+        }
+        if (s.interrupted()) {
+            System.out.printf(Locale.ROOT, "stopped at step %d, saved in its checkpoint; continue with: ida4j train"
+                    + " --resume %s%n", s.steps(), dir);
+            return Interrupts.exitCode();
+        }
+        System.out.printf(Locale.ROOT, "done: %d steps, size %d, teacher accuracy %.4f at size %d, %d H calls;"
+                + " run directory %s%n", s.steps(), s.size(), s.evalAccuracy(), cfg.size(), s.overseerCalls(), dir);
+        return 0;
+    }
+
+    /** Which committed checkpoint a run can resume from, in words. */
+    private static String newest(Path dir) {
+        try {
+            return Checkpoints.latest(dir).map(c -> "Its newest checkpoint is " + c.getFileName()
+                    + " (ida4j train --resume " + dir + ")").orElse("It has no committed checkpoint.");
+        } catch (IOException e) {
+            return "Its checkpoints could not be listed: " + e.getMessage();
         }
     }
 
@@ -209,9 +239,22 @@ final class TrainCommand implements Runnable {
         Path dir = r.out() != null ? r.out() : Path.of("runs", cfg.taskName() + "-" + cfg.mode().label() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         try {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new Main.UsageException("--out " + dir + " is a file, not a directory");
+            }
             if (Checkpoints.latest(dir).isPresent()) {
                 throw new Main.UsageException(dir + " already holds a run: resume it with --resume, or choose"
                         + " another --out");
+            }
+            if (Files.isDirectory(dir)) {
+                try (var entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        // never write into a user's folder, nor append to a run that saved nothing
+                        throw new Main.UsageException(dir + " is not empty" + (Files.exists(dir.resolve("config.toml"))
+                                ? " (a run that was stopped before its first checkpoint: delete it)" : "")
+                                + ": a new run needs a new or empty --out directory");
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,6 +2,11 @@ package dev.ida4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ida4j.checkpoint.Checkpoints;
+import dev.ida4j.io.SafeTensors;
+import dev.ida4j.loop.RunLock;
+import dev.ida4j.tensor.Tensor;
+import dev.ida4j.tensor.TensorArena;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,5 +105,58 @@ class TrainEvalCommandTest {
         assertThat(line.lines()).hasSize(1);
         assertThat(line).startsWith("{\"bench\":\"tree\"").contains("\"speedup\":")
                 .contains("\"batched_questions_per_s\":").contains("\"one_at_a_time_questions_per_s\":");
+    }
+
+    @Test
+    void shouldRefuseAnOutDirectoryThatIsAFileOrHoldsSomethingTouchingNothing() throws IOException {
+        Path mine = Files.createDirectories(tmp.resolve("mine"));
+        Files.writeString(mine.resolve("config.toml"), "my own file\n");
+        Files.writeString(mine.resolve("metrics.jsonl"), "{\"mine\":1}\n");
+        assertThat(train(mine, "--mode", "supervised")).isEqualTo(2);
+        assertThat(io.err()).contains(mine + " is not empty").doesNotContain("\tat ");
+        assertThat(Files.readString(mine.resolve("config.toml"))).isEqualTo("my own file\n");
+        assertThat(Files.readString(mine.resolve("metrics.jsonl"))).isEqualTo("{\"mine\":1}\n");
+        assertThat(mine.resolve("checkpoints")).doesNotExist();
+
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertThat(train(file, "--mode", "supervised")).isEqualTo(2);
+        assertThat(io.err()).contains("--out " + file + " is a file, not a directory");
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertThat(train(empty, "--mode", "supervised")).isZero();
+    }
+
+    @Test
+    void shouldRefuseToTrainARunThatAnotherProcessHolds() throws IOException {
+        Path run = tmp.resolve("run");
+        assertThat(train(run, "--mode", "supervised")).isZero();
+        List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
+        try (RunLock held = RunLock.acquire(run)) {
+            assertThat(Main.run("train", "--resume", run.toString(), "--steps", "4")).isEqualTo(1);
+        }
+        assertThat(io.err()).contains(run + " is in use by another ida4j process (pid "
+                + ProcessHandle.current().pid() + ")").doesNotContain("\tat ");
+        assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).isEqualTo(metrics);
+        assertThat(Main.run("train", "--resume", run.toString(), "--steps", "3")).isZero();
+    }
+
+    @Test
+    void shouldStopADivergingRunInOneLineKeepingOnlyFiniteCheckpoints() throws IOException {
+        Path run = tmp.resolve("run");
+        int code = Main.run("train", "--task", "wildcard-search", "--mode", "supervised", "--size", "8", "--steps",
+                "20", "--checkpoint-every", "5", "--lr", "1e30", "--out", run.toString());
+        assertThat(code).as(io.err()).isEqualTo(1);
+        assertThat(io.err().strip().lines()).as(io.err()).singleElement().asString()
+                .contains("skipped for a non-finite loss").doesNotContain("\tat ");
+        for (Path checkpoint : Checkpoints.committed(run)) {
+            try (TensorArena arena = TensorArena.host("check")) {
+                SafeTensors model = SafeTensors.read(checkpoint.resolve("model.safetensors"), arena);
+                for (Tensor t : model.tensors().values()) {
+                    for (float v : t.toFloatArray()) {
+                        assertThat(Float.isFinite(v)).as("%s in %s", t.name(), checkpoint).isTrue();
+                    }
+                }
+            }
+        }
     }
 }
