@@ -1,0 +1,57 @@
+package dev.ida4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's two set-up commands on a machine whose default {@code java} is older than the build needs (Debian 12's
+ * is 17): {@code ./ida4j} and {@code ./mvnw} both find a JDK 25 by themselves. The old java is a stand-in script on
+ * the PATH, and JAVA_HOME is unset.
+ */
+class LaunchersTest {
+    @TempDir
+    Path tmp;
+
+    private String runWithOldJava(String... command) throws IOException, InterruptedException {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"17.0.15\" 2025-04-15' >&2\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void shouldFindAJdk25ForTheLauncherAndTheBuildWithAnOlderJavaOnThePath() throws Exception {
+        String home = runWithOldJava(List.of(Path.of("ida4j").toAbsolutePath().toString(), "--print-java-home")
+                .toArray(String[]::new)).strip();
+        assertThat(Runtime.Version.parse(javaVersion(Path.of(home))).feature()).isGreaterThanOrEqualTo(25);
+
+        String maven = runWithOldJava(Path.of("mvnw").toAbsolutePath().toString(), "--version");
+        assertThat(maven).contains("runtime: " + home).containsPattern("Java version: 2[5-9]");
+    }
+
+    private static String javaVersion(Path home) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(home.resolve("bin/java").toString(), "-XshowSettings:properties", "-version")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out.lines().filter(l -> l.strip().startsWith("java.version = ")).findFirst().orElseThrow()
+                .strip().substring("java.version = ".length());
+    }
+}
