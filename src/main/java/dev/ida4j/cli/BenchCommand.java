@@ -5,6 +5,7 @@ import dev.ida4j.backend.Backends;
 import dev.ida4j.backend.DeviceUnavailableException;
 import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.backend.ProfilingBackend;
+import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.model.gpt.Gpt;
 import dev.ida4j.model.gpt.GptConfig;
 import dev.ida4j.optim.AdamW;
@@ -56,8 +57,8 @@ final class BenchCommand {
 
     /** {@link #backend(String, int)} with the matrix products at {@code precision} (null: the device's default). */
     static Backend backend(String device, int threads, MatmulPrecision precision) {
-        if (threads < 1) {
-            throw new Main.UsageException("--threads must be at least 1, got " + threads);
+        if (threads < 1 || threads > LoopConfig.MAX_THREADS) {
+            throw new Main.UsageException("--threads " + threads + " is outside 1.." + LoopConfig.MAX_THREADS);
         }
         try {
             return precision == null ? Backends.create(device, threads) : Backends.create(device, threads, precision);
@@ -76,6 +77,9 @@ final class BenchCommand {
             throw new Main.UsageException("--precision: " + e.getMessage());
         }
     }
+
+    /** Elements of one matrix of {@code bench gemm} at most. */
+    static final long MAX_MATRIX_ELEMENTS = 1L << 28;
 
     @Command(name = "gemm", mixinStandardHelpOptions = true,
             description = "Time C(M,N) = A(M,K)·B(K,N) in fp32; reports GFLOP/s = 2·M·N·K / time.")
@@ -106,6 +110,11 @@ final class BenchCommand {
         public void run() {
             if (m < 1 || n < 1 || k < 1 || reps < 1) {
                 throw new Main.UsageException("--m, --n, --k and --reps must be positive");
+            }
+            long largest = Math.max((long) m * k, Math.max((long) k * n, (long) m * n));
+            if (largest > MAX_MATRIX_ELEMENTS) {
+                throw new Main.UsageException("--m " + m + " --n " + n + " --k " + k + ": a matrix of " + largest
+                        + " elements exceeds the " + MAX_MATRIX_ELEMENTS + " (1 GiB of fp32) this benchmark allocates");
             }
             int t = threads == null ? defaultThreads() : threads;
             try (Backend be = backend(device, t, precision); TensorArena arena = be.arena("bench-gemm")) {

@@ -1,8 +1,7 @@
 package dev.ida4j.cli;
 
+import dev.ida4j.io.Utf8;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,9 +40,9 @@ final class ConfigFile {
     static Map<String, Entry> read(Path file, List<String> problems) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = Utf8.read(file);
         } catch (IOException e) {
-            problems.add(file + ": cannot read the config file (" + e + ")");
+            problems.add(file + ": cannot read the config file (" + e.getMessage() + ")");
             return Map.of();
         }
         String[] lines = text.split("\n", -1);

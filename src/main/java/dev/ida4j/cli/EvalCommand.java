@@ -8,9 +8,9 @@ import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.loop.Questions;
 import dev.ida4j.loop.RunDirectory;
 import dev.ida4j.random.Rng;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +27,11 @@ import picocli.CommandLine.Option;
         description = "Evaluate a run's model on fresh questions against the ground truth; write the JSONL export.")
 final class EvalCommand implements Runnable {
     private static final int CHUNK = 10;   // contexts per batched call
+    /** Contexts evaluated at most: their questions and answers are held in memory (about 0.5 GB at size 64). */
+    private static final int MAX_CONTEXTS = 100_000;
     @Option(names = "--run", required = true, description = "run directory (its newest checkpoint is used)")
     Path run;
-    @Option(names = "--out", required = true, description = "export file (JSON Lines)")
+    @Option(names = "--out", description = "export file (JSON Lines; without it only the summary line is printed)")
     Path out;
     @Option(names = "--contexts", defaultValue = "20", description = "contexts (default ${DEFAULT-VALUE})")
     int contexts;
@@ -53,8 +55,15 @@ final class EvalCommand implements Runnable {
         if (!List.of("teacher", "student", "amplified").contains(model)) {
             throw new Main.UsageException("--model '" + model + "' is unknown; valid: teacher, student, amplified");
         }
-        if (contexts < 1) {
-            throw new Main.UsageException("--contexts " + contexts + " must be positive");
+        if (contexts < 1 || contexts > MAX_CONTEXTS) {
+            throw new Main.UsageException("--contexts " + contexts + " is outside 1.." + MAX_CONTEXTS);
+        }
+        if (out != null && Files.isDirectory(out)) {
+            throw new Main.UsageException("--out " + out + " is a directory: name the export file");
+        }
+        Path folder = out == null ? null : out.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw new Main.UsageException("--out " + out + ": the folder " + folder + " does not exist");
         }
         MatmulPrecision p = BenchCommand.precision(precision);
         if (size != null && (size < 2 || size > 64)) {
@@ -86,7 +95,7 @@ final class EvalCommand implements Runnable {
                     progress.update(to, to, "contexts");
                 }
             }
-            try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            try (Writer w = out == null ? Writer.nullWriter() : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
                 System.out.println(EvalExport.write(w, loop.task(), n, qs, answers));
             }
         } catch (IOException e) {

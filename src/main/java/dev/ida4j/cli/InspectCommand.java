@@ -3,9 +3,10 @@ package dev.ida4j.cli;
 import dev.ida4j.checkpoint.CheckpointReport;
 import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.io.SafeTensors;
+import dev.ida4j.io.Utf8;
 import dev.ida4j.journal.Journal;
-import dev.ida4j.oversight.TranscriptRecord;
 import dev.ida4j.loop.LoopConfig;
+import dev.ida4j.oversight.TranscriptRecord;
 import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
 import java.io.IOException;
@@ -70,7 +71,7 @@ final class InspectCommand implements Callable<Integer> {
         List<Path> committed = Checkpoints.committed(path);
         Path metrics = path.resolve("metrics.jsonl");
         long records;
-        try (Stream<String> lines = Files.exists(metrics) ? Files.lines(metrics) : Stream.empty()) {
+        try (Stream<String> lines = Files.exists(metrics) ? Utf8.read(metrics).lines() : Stream.empty()) {
             records = lines.filter(l -> !l.isBlank()).count();
         }
         System.out.printf(Locale.ROOT, "run %s: %d committed checkpoint%s%s; metrics.jsonl %d records%s%n", path,

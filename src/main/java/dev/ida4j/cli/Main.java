@@ -4,9 +4,16 @@ import dev.ida4j.backend.DeviceUnavailableException;
 import dev.ida4j.backend.cuda.CudaException;
 import dev.ida4j.checkpoint.CheckpointException;
 import dev.ida4j.journal.JournalException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code ida4j} command: subcommands for training, evaluation, human oversight and benchmarks. Exit codes:
@@ -24,13 +31,18 @@ public final class Main {
     /** The exit code after a sticky CUDA error, distinct so that a supervisor knows to restart. */
     public static final int EXIT_DEVICE_LOST = 3;
 
+    @Option(names = "--debug", description = "print the stack trace behind an error's one line (before the command:"
+            + " ida4j --debug train ...)")
+    boolean debug;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** Runs the command line and returns its exit code (tests call this). */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
         cl.setParameterExceptionHandler((ex, ignoredArgs) -> {
             // one line naming the culprit, not the whole usage text
             CommandLine cmd = ex.getCommandLine();
@@ -64,15 +76,29 @@ public final class Main {
             }
             Throwable finding = userFileProblem(ex);
             if (finding != null) {
-                // a missing run, a refused checkpoint or journal is a finding about the user's files, not a bug: one line
-                cmd.getErr().println("ida4j: " + finding.getMessage());
+                // a missing run, a refused checkpoint or journal, a file that cannot be read or written, a full disk:
+                // a finding about the user's files and machine, not a bug: one line
+                cmd.getErr().println("ida4j: " + describe(finding));
+                if (main.debug) {
+                    ex.printStackTrace(cmd.getErr());
+                }
                 return 1;
             }
             cmd.getErr().println("ida4j: " + ex);
             ex.printStackTrace(cmd.getErr());
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli passes errors through: the heap, or native memory for tensors, ran out
+            System.err.println("ida4j: out of memory (" + e.getMessage() + "): choose a smaller --batch, --contexts or"
+                    + " --size, or give the JVM more heap (IDA4J_JAVA_OPTS=-Xmx20g ./ida4j ...)");
+            if (main.debug) {
+                e.printStackTrace();
+            }
+            return 1;
+        }
     }
 
     /** The first exception of {@code type} in {@code ex}'s cause chain, or null. */
@@ -85,7 +111,26 @@ public final class Main {
         return null;
     }
 
-    /** The missing file, refused checkpoint or refused journal behind {@code ex}, or null when it is something else. */
+    /** A file problem in words: a FileSystemException without a reason is only its path, which says nothing. */
+    static String describe(Throwable problem) {
+        if (problem instanceof FileSystemException f && f.getReason() == null && f.getOtherFile() == null) {
+            String what = switch (f) {
+                case NoSuchFileException e -> "no such file or directory";
+                case FileAlreadyExistsException e -> "already exists";
+                case AccessDeniedException e -> "access denied";
+                case NotDirectoryException e -> "not a directory";
+                case DirectoryNotEmptyException e -> "directory not empty";
+                default -> f.getClass().getSimpleName();
+            };
+            return f.getFile() + ": " + what;
+        }
+        return problem.getMessage() != null ? problem.getMessage() : problem.toString();
+    }
+
+    /**
+     * The refused checkpoint or journal, or failed file operation behind {@code ex} (the innermost that names a file),
+     * or null when it is something else.
+     */
     private static Throwable userFileProblem(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof CheckpointException || t instanceof JournalException
@@ -93,7 +138,11 @@ public final class Main {
                 return t;
             }
         }
-        return null;
+        IOException io = cause(ex, IOException.class);
+        if (io != null && io.getCause() instanceof IOException inner && io.getMessage() == null) {
+            return inner;
+        }
+        return io;
     }
 
     /**

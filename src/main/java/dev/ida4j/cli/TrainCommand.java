@@ -125,6 +125,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " buffer at the start, counted as H calls (amplification mode)")
     List<Path> transcripts = List.of();
 
+    /** Problems listed at most (a config file of thousands of bad lines gets the first ones and the valid keys). */
+    private static final int MAX_PROBLEMS = 20;
+
     /** What the flags, the config file or the resumed run decided: all checked before any work. */
     private record Plan(LoopConfig cfg, String device, MatmulPrecision precision, boolean tensorBoard, Path dir,
                         List<Transcript> human) {
@@ -278,7 +281,7 @@ final class TrainCommand implements Callable<Integer> {
                     out.add(r.toTranscript(cfg.task()));
                 }
             } catch (IOException | IllegalArgumentException e) {
-                throw new Main.UsageException("--transcripts " + file + ": " + e.getMessage());
+                throw new Main.UsageException("--transcripts " + file + ": " + Main.describe(e));
             }
         }
         return out;
@@ -320,7 +323,9 @@ final class TrainCommand implements Callable<Integer> {
         settings.putAll(settingFlags());
         TrainSettings.Resolved r = TrainSettings.resolve(settings, problems);
         if (!problems.isEmpty()) {
-            throw new Main.UsageException(String.join("\n", problems));
+            throw new Main.UsageException(String.join("\n", problems.size() <= MAX_PROBLEMS ? problems
+                    : List.of(String.join("\n", problems.subList(0, MAX_PROBLEMS)), "... and "
+                    + (problems.size() - MAX_PROBLEMS - 1) + " more problems", problems.getLast())));
         }
         return r;
     }

@@ -93,6 +93,9 @@ final class TrainSettings {
                 problems.add(describe(key, s) + ": " + ex.getMessage());
             }
         }
+        if (!keys().containsAll(settings.keySet())) {
+            problems.add("valid keys: " + String.join(", ", keys()));   // once, however many keys are unknown
+        }
         Long steps = (Long) values.get("steps");
         Double minutes = (Double) values.get("minutes");
         double mins = minutes != null ? minutes : steps == null ? 5 : 0;
@@ -118,7 +121,9 @@ final class TrainSettings {
                 base.with(field.getName(), e.getValue());
                 all.set(field.getName(), JSON.valueToTree(e.getValue()));
             } catch (IllegalArgumentException ex) {
-                problems.add(describe(e.getKey(), settings.get(e.getKey())) + ": " + ex.getMessage());
+                // the message names the record's field (trainContexts): name the key the user wrote instead
+                problems.add(describe(e.getKey(), settings.get(e.getKey())) + ": "
+                        + ex.getMessage().replace(field.getName(), e.getKey()));
             }
         }
         String device = (String) values.getOrDefault("device", "cpu");
@@ -139,9 +144,17 @@ final class TrainSettings {
         }
     }
 
-    /** {@code --lr -1} or {@code run.toml:3: lr = -1}. */
+    /** Values longer than this are cut in messages. */
+    private static final int SHOWN_CHARS = 60;
+
+    /** {@code --lr -1} or {@code run.toml:3: lr = -1}; a string in quotes as written, a long value cut short. */
     private static String describe(String key, Setting s) {
-        String value = s.value().isString() ? s.value().stringValue() : s.value().toString();
+        // a flag's value as typed; a config file's as written there, a string in its quotes
+        String value = s.source().startsWith("--") && s.value().isValueNode() ? s.value().asString()
+                : s.value().toString();
+        if (value.length() > SHOWN_CHARS) {
+            value = value.substring(0, SHOWN_CHARS) + "... (" + value.length() + " characters)";
+        }
         return s.source().startsWith("--") ? s.source() + " " + value : s.source() + ": " + key + " = " + value;
     }
 
@@ -204,7 +217,7 @@ final class TrainSettings {
             default -> {
                 RecordComponent field = FIELDS.get(key);
                 if (field == null) {
-                    throw new IllegalArgumentException("unknown key; valid keys: " + String.join(", ", keys()));
+                    throw new IllegalArgumentException("unknown key");
                 }
                 Class<?> type = field.getType();
                 if (type == int.class) {

@@ -77,6 +77,11 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          int askerLayers, boolean levelCurriculum, boolean excludeModalAnswer, double abstainBelow,
                          boolean sampledAsker, double askerStepRate, double askerCallNoise, double askerLossBand) {
 
+    /** Contexts in one batch at most: 200 times the reference's 50, far more than any machine trains at once. */
+    public static final int MAX_CONTEXTS = 10_000;
+    /** CPU threads at most: more threads than this machine generation has cores only waste memory and time. */
+    public static final int MAX_THREADS = 256;
+
     /** The reference's dropout in X and H′: the default, and what runs saved before the setting existed used. */
     public static final float REFERENCE_DROPOUT = 0.1f;
     /** The reference's H′ layers, and what runs saved before the setting existed used. */
@@ -126,6 +131,10 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         requirePositive("checkpointEvery", checkpointEvery);
         requirePositive("keepCheckpoints", keepCheckpoints);
         requirePositive("threads", threads);
+        requireAtMost("generationContexts", generationContexts, MAX_CONTEXTS);
+        requireAtMost("trainContexts", trainContexts, MAX_CONTEXTS);
+        requireAtMost("evalContexts", evalContexts, MAX_CONTEXTS);
+        requireAtMost("threads", threads, MAX_THREADS);
         if (askerLayers < 1 || askerLayers > 16) {
             throw new IllegalArgumentException("askerLayers " + askerLayers + " is outside 1..16");
         }
@@ -157,7 +166,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout " + dropout + " is outside [0, 1)");
         }
-        if (!(lr > 0) || !(beta2 > 0 && beta2 < 1) || !(clip >= 0)) {
+        if (!(lr > 0 && lr < Float.POSITIVE_INFINITY) || !(beta2 > 0 && beta2 < 1) || !(clip >= 0)) {
             throw new IllegalArgumentException("lr " + lr + " must be > 0, beta2 " + beta2 + " in (0, 1), clip "
                     + clip + " >= 0");
         }
@@ -166,6 +175,12 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         }
         if (task.factCount(size) < 1) {
             throw new IllegalArgumentException("task " + taskName + " has no facts at size " + size);
+        }
+    }
+
+    private static void requireAtMost(String name, long value, long max) {
+        if (value > max) {
+            throw new IllegalArgumentException(name + " " + value + " exceeds " + max);
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.ida4j.oversight;
 
+import dev.ida4j.io.Utf8;
+import dev.ida4j.journal.Journal;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Vocabulary;
-import dev.ida4j.journal.Journal;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +76,7 @@ public record TranscriptRecord(String id, String task, int size, String mode, St
     public static List<TranscriptRecord> readAll(Path file) throws IOException {
         List<String> lines = Journal.isJournal(file)
                 ? Journal.read(file).stream().map(Journal.Entry::payload).toList()
-                : Files.readAllLines(file, StandardCharsets.UTF_8);
+                : Utf8.read(file).lines().toList();
         List<TranscriptRecord> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {

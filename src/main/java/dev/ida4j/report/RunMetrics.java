@@ -1,9 +1,8 @@
 package dev.ida4j.report;
 
 import dev.ida4j.io.MetricsLog;
+import dev.ida4j.io.Utf8;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +47,7 @@ public final class RunMetrics {
         Path file = runDir.resolve(MetricsLog.FILE);
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = Utf8.read(file);
         } catch (NoSuchFileException e) {
             throw new IOException(file + " does not exist: " + runDir + " is not a run directory (or its run has"
                     + " not logged yet)", e);

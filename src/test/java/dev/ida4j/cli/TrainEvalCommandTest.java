@@ -159,4 +159,68 @@ class TrainEvalCommandTest {
             }
         }
     }
+
+    /** Runs a command that must fail; returns its one line of standard error (no stack trace). */
+    private String oneLineError(int expectedCode, String... args) {
+        io.resetErr();
+        assertThat(Main.run(args)).as(String.join(" ", args) + ": " + io.err()).isEqualTo(expectedCode);
+        assertThat(io.err().strip().lines()).as(io.err()).hasSize(1);
+        assertThat(io.err()).startsWith("ida4j: ").doesNotContain("\tat ");
+        return io.err().strip();
+    }
+
+    @Test
+    void shouldSayOneLineNamingTheCulpritForOrdinaryProblems() throws IOException {
+        Path run = tmp.resolve("run");
+        assertThat(train(run, "--mode", "supervised")).isZero();
+        String r = run.toString();
+
+        assertThat(oneLineError(2, "eval", "--run", r, "--out", tmp.toString())).contains(tmp + " is a directory");
+        assertThat(oneLineError(2, "eval", "--run", r, "--out", tmp.resolve("no/x.jsonl").toString()))
+                .contains("the folder " + tmp.resolve("no") + " does not exist");
+        assertThat(oneLineError(2, "eval", "--run", r, "--contexts", "100000000")).contains("1..100000");
+        assertThat(oneLineError(2, "train", "--lr", "Infinity", "--out", tmp.resolve("a").toString()))
+                .contains("--lr Infinity");
+        assertThat(oneLineError(2, "train", "--threads", "1000", "--out", tmp.resolve("a").toString()))
+                .contains("--threads 1000").contains("256");
+        assertThat(oneLineError(2, "train", "--batch", "100000", "--out", tmp.resolve("a").toString()))
+                .contains("--batch 100000: batch 100000 exceeds 10000");
+        assertThat(oneLineError(2, "bench", "gemm", "--m", "100000", "--n", "100000", "--k", "100000"))
+                .contains("elements exceeds");
+        assertThat(oneLineError(2, "train", "--transcripts", tmp.resolve("nope.jsonl").toString(), "--out",
+                tmp.resolve("a").toString())).endsWith("nope.jsonl: no such file or directory");
+        assertThat(tmp.resolve("a")).doesNotExist();
+
+        Path file = Files.write(tmp.resolve("bad.safetensors"), new byte[] {1, 2, 3});
+        assertThat(oneLineError(1, "inspect", file.toString())).contains(file.toString());
+
+        // one byte that is not UTF-8 in the log: inspect, report and resume name the file and line
+        Files.write(run.resolve("metrics.jsonl"), new byte[] {(byte) 0xff, '{', '}', '\n'},
+                java.nio.file.StandardOpenOption.APPEND);
+        int badLine = Files.readString(run.resolve("metrics.jsonl"), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .split("\n").length;
+        String where = run.resolve("metrics.jsonl") + ": line " + badLine;
+        assertThat(oneLineError(1, "inspect", r)).contains(where).contains("not UTF-8");
+        assertThat(oneLineError(1, "report", r, "--out", tmp.resolve("rep").toString())).contains(where);
+        io.resetOut();
+        assertThat(Main.run("train", "--resume", r, "--steps", "3")).isEqualTo(1);
+        assertThat(io.err().strip()).startsWith("ida4j: " + where).doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldListAConfigFileOfThousandsOfUnknownKeysBriefly() throws IOException {
+        StringBuilder toml = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            toml.append("bogus").append(i).append(" = ").append(i).append('\n');
+        }
+        toml.append("task = \"").append("x".repeat(100_000)).append("\"\n");
+        Path config = Files.writeString(tmp.resolve("big.toml"), toml);
+        assertThat(Main.run("train", "--config", config.toString(), "--out", tmp.resolve("a").toString()))
+                .isEqualTo(2);
+        List<String> lines = io.err().strip().lines().toList();
+        assertThat(lines).hasSizeLessThanOrEqualTo(25);
+        assertThat(lines.getFirst()).isEqualTo("ida4j: " + config + ":1: bogus0 = 0: unknown key");
+        assertThat(lines).filteredOn(l -> l.contains("valid keys: task, mode, size")).hasSize(1);
+        assertThat(io.err().length()).isLessThan(5_000);
+    }
 }
