@@ -51,6 +51,10 @@ import tools.jackson.databind.json.JsonMapper;
 public final class OversightServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OversightServer.class.getName());
     private static final String PAGE = "oversee.html";
+    private static final String TASKS = "TASKS.md";   // the repository's task reference, copied in by the build
+    /** Each path and the one method it takes. */
+    private static final Map<String, String> ROUTES = Map.of("/", "GET", "/api/state", "GET", "/api/act", "POST",
+            "/api/next", "POST", "/api/export", "GET", "/api/tasks", "GET");
     private static final int MAX_BODY = 64 * 1024;
     private static final int HISTORY = 20;
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -71,33 +75,30 @@ public final class OversightServer implements AutoCloseable {
     private final Guard guard;
     private final String url;
     private final byte[] page;
+    private final byte[] tasks;
 
     private OversightServer(Desk desk, HttpServer server, ExecutorService executor, Guard guard, String url,
-                            byte[] page) {
+                            byte[] page, byte[] tasks) {
         this.desk = desk;
         this.server = server;
         this.executor = executor;
         this.guard = guard;
         this.url = url;
         this.page = page;
+        this.tasks = tasks;
     }
 
     /** Serves {@code desk} on {@code bind}:{@code port} (port 0: any free one). */
     public static OversightServer start(Desk desk, InetAddress bind, int port) throws IOException {
-        byte[] page;
-        try (InputStream in = OversightServer.class.getResourceAsStream(PAGE)) {
-            if (in == null) {
-                throw new IOException("the page " + PAGE + " is missing from the class path");
-            }
-            page = in.readAllBytes();
-        }
+        byte[] page = resource(PAGE);
+        byte[] tasks = resource(TASKS);
         HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 0);
         int actual = server.getAddress().getPort();
         Guard guard = new Guard(Guard.newToken(), hosts(bind, actual));
         String host = bind.isAnyLocalAddress() || bind.isLoopbackAddress() ? "127.0.0.1" : literal(bind);
         String url = "http://" + host + ":" + actual + "/?token=" + guard.token();
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        OversightServer s = new OversightServer(desk, server, executor, guard, url, page);
+        OversightServer s = new OversightServer(desk, server, executor, guard, url, page, tasks);
         server.createContext("/", s::handle);
         server.setExecutor(executor);
         server.start();
@@ -129,6 +130,15 @@ public final class OversightServer implements AutoCloseable {
         return a instanceof Inet6Address ? "[" + h + "]" : h;
     }
 
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = OversightServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException(name + " is missing from the class path (a broken build)");
+            }
+            return in.readAllBytes();
+        }
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
@@ -157,6 +167,14 @@ public final class OversightServer implements AutoCloseable {
                 sendText(ex, refused.status(), refused.reason());
                 return;
             }
+            if (method.equals("HEAD")) {
+                // a HEAD response has no body (writing one is an error of the server's own): status and Allow only
+                if (ROUTES.containsKey(path)) {
+                    h.set("Allow", ROUTES.get(path));
+                }
+                ex.sendResponseHeaders(ROUTES.containsKey(path) ? 405 : 404, -1);
+                return;
+            }
             String route = method + " " + path;
             switch (route) {
                 case "GET /" -> {
@@ -166,6 +184,7 @@ public final class OversightServer implements AutoCloseable {
                     send(ex, 200, "text/html; charset=utf-8", page);
                 }
                 case "GET /api/state" -> sendJson(ex, 200, state(desk.current()));
+                case "GET /api/tasks" -> send(ex, 200, "text/markdown; charset=utf-8", tasks);
                 case "POST /api/act" -> act(ex);
                 case "POST /api/next" -> {
                     Request r = body(ex);
@@ -180,7 +199,7 @@ public final class OversightServer implements AutoCloseable {
                     send(ex, 200, "application/x-ndjson; charset=utf-8", out.toString().getBytes(StandardCharsets.UTF_8));
                 }
                 default -> {
-                    boolean known = List.of("/", "/api/state", "/api/act", "/api/next", "/api/export").contains(path);
+                    boolean known = ROUTES.containsKey(path);
                     sendText(ex, known ? 405 : 404, known ? "method " + method + " not allowed here" : "not found");
                 }
             }

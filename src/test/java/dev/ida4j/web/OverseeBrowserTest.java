@@ -42,6 +42,9 @@ class OverseeBrowserTest {
             until(driver, d -> d.findElement(By.id("question")).getText().startsWith("Q1: "));
             String question = driver.findElement(By.id("question")).getText().substring(4);
             assertThat(driver.findElement(By.id("desk")).getText()).contains("ground truth");
+            driver.findElement(By.cssSelector("#reference summary")).click();
+            until(driver, d -> d.findElement(By.id("tasks")).getText().contains("## permutation-powering"));
+            assertThat(driver.findElement(By.id("tasks")).getText()).contains("Example: `fd ^ 28`");
 
             // a malformed subquestion is explained inline, and nothing is asked
             type(driver.findElement(By.id("input")), "ab ^ 99");

@@ -135,6 +135,28 @@ class OverseeServerTest {
     }
 
     @Test
+    void shouldServeTheTaskReferenceToTheTokenHolderOnly() throws Exception {
+        HttpResponse<String> r = get("/api/tasks", "X-Ida4j-Token", token);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/markdown; charset=utf-8");
+        assertThat(r.body()).contains("## permutation-powering").contains("`x ^ k`").contains("## union-find")
+                .contains("The `ida4j eval` export");
+        assertThat(get("/api/tasks").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void shouldAnswerAHeadRequestWithAStatusAndNoBody() throws Exception {
+        for (String path : List.of("/", "/api/act", "/nowhere")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("X-Ida4j-Token", token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(path.equals("/nowhere") ? 404 : 405);
+            assertThat(r.body()).isEmpty();
+        }
+        assertThat(get("/api/state", "X-Ida4j-Token", token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void shouldServeNoPathButItsOwnRoutes() throws Exception {
         for (String path : List.of("/oversee.html", "/dev/ida4j/web/oversee.html", "/..%2f..%2fetc%2fpasswd",
                 "/%2e%2e/%2e%2e/etc/passwd", "/api/state/../../pom.xml", "/api/", "/favicon.ico")) {
