@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ida4j eval}: loads a run's newest checkpoint (verifying every file of it), answers fresh questions with the
- * chosen model, and writes the export of {@code spec/tasks.md} plus one summary line on standard output.
+ * chosen model, and writes the export of {@code TASKS.md} plus one summary line on standard output.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a run's model on fresh questions against the ground truth; write the JSONL export.")

@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The {@code ida4j eval} export of {@code spec/tasks.md}: one JSON object per question, contexts repeated on each
+ * The {@code ida4j eval} export of {@code TASKS.md}: one JSON object per question, contexts repeated on each
  * of their questions' lines, followed (elsewhere: on standard output) by one summary line.
  */
 public final class EvalExport {

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One finished oversight transcript as the journal stores it and its JSON Lines export shows it: one JSON object,
- * everything in the task's text form ({@code spec/tasks.md}); a model's malformed answer shows as its raw tokens
+ * everything in the task's text form ({@code TASKS.md}); a model's malformed answer shows as its raw tokens
  * in brackets ({@code [a ? 1]}), which {@link #toTranscript} reads back token by token.
  * <pre>
  * {"id":"…","task":"permutation-powering","size":8,"mode":"assisted","answers_by":"model X …",

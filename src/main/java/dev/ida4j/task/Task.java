@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Facts, questions and answers are fixed-length token arrays over {@link #vocabulary()}; token 0 is {@code ?}
  * (blank, "I don't know"), and an all-zero array is a blank, allowed as padding. The text form of each is the public
- * one in {@code spec/tasks.md}; arrays that are neither blank nor well-formed render as their raw tokens in brackets
+ * one in {@code TASKS.md}; arrays that are neither blank nor well-formed render as their raw tokens in brackets
  * (e.g. {@code [a ? dist]}), which no parser accepts.
  *
  * <p>Implementations must be stateless and thread-safe; every random choice comes from the generator passed in, so a
