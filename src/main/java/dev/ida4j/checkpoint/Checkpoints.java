@@ -3,7 +3,9 @@ package dev.ida4j.checkpoint;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.tensor.Tensor;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,6 +90,18 @@ public final class Checkpoints {
     public static Optional<Path> latest(Path runDir) throws IOException {
         List<Path> committed = committed(runDir);
         return committed.isEmpty() ? Optional.empty() : Optional.of(committed.getLast());
+    }
+
+    /**
+     * Moves a damaged committed checkpoint out of the way, to {@code damaged-step-<N>} beside it, which no reader
+     * counts as committed: kept for a person to examine, and no longer in the way of the steps that follow. Returns
+     * its new path.
+     */
+    public static Path setAside(Path checkpointDir) throws IOException {
+        Path target = checkpointDir.resolveSibling("damaged-" + checkpointDir.getFileName());
+        Files.move(checkpointDir, target, StandardCopyOption.ATOMIC_MOVE);
+        FileSync.fsync().sync(checkpointDir.getParent());
+        return target;
     }
 
     /** Every committed checkpoint of {@code runDir}, oldest first (to fall back on an older one). */

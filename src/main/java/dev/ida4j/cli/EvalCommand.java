@@ -82,7 +82,7 @@ final class EvalCommand implements Runnable {
         }
         try (Backend backend = BenchCommand.backend(device, threads, p);
              IdaLoop loop = new IdaLoop(backend, cfg)) {
-            loop.restore(backend, run);
+            loop.restoreModels(backend, run, m -> System.err.println("ida4j: warning: " + m));
             Questions qs = Questions.sample(loop.task(), contexts, n, 0, new Rng(seed));
             List<List<int[]>> answers = new ArrayList<>();
             try (ProgressLine progress = ProgressLine.start("eval", contexts, "contexts")) {

@@ -1,5 +1,6 @@
 package dev.ida4j.cli;
 
+import dev.ida4j.checkpoint.CheckpointException;
 import dev.ida4j.checkpoint.CheckpointReport;
 import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.io.SafeTensors;
@@ -83,7 +84,27 @@ final class InspectCommand implements Callable<Integer> {
             System.out.println("nothing to verify: no committed checkpoint");
             return 1;
         }
-        return checkpoint(committed.getLast());
+        // the older checkpoints, each verified in one line (a resume falls back on them); then the newest in full
+        int code = 0;
+        for (Path dir : committed.subList(0, committed.size() - 1)) {
+            String problem;
+            try {
+                CheckpointReport r = Checkpoints.inspect(dir);
+                problem = r.files().stream().filter(f -> !f.verified()).map(f -> f.name() + ": " + f.problem())
+                        .findFirst().orElse(null);
+            } catch (CheckpointException e) {
+                problem = e.getMessage();
+            }
+            System.out.println("checkpoint " + dir + ": " + (problem == null ? "every checksum verified"
+                    : "NOT VERIFIED: " + problem));
+            code = problem == null ? code : 1;
+        }
+        try {
+            return Math.max(code, checkpoint(committed.getLast()));
+        } catch (CheckpointException e) {
+            System.out.println("checkpoint " + committed.getLast() + ": NOT VERIFIED: " + e.getMessage());
+            return 1;
+        }
     }
 
     private int checkpoint(Path dir) throws IOException {

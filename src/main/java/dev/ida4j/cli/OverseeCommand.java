@@ -139,7 +139,7 @@ final class OverseeCommand implements Runnable {
             }
             try (Backend backend = BenchCommand.backend(device, threads);
                  IdaLoop loop = new IdaLoop(backend, cfg)) {
-                long step = loop.restore(backend, run);
+                long step = loop.restoreModels(backend, run, w -> System.err.println("ida4j: warning: " + w));
                 Desk.Answerer x = new Desk.Answerer(loop.teacherModel(), "model X of " + run + " at step " + step);
                 serve(new Desk(t, n, m, x, m.needsAssistant() ? loop::learnedOverseer : null, j, s), address);
             }

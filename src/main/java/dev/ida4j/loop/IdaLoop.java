@@ -24,10 +24,10 @@ import dev.ida4j.task.Task;
 import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -158,11 +158,13 @@ public final class IdaLoop implements AutoCloseable {
         return task;
     }
 
-    /** Restores the newest committed checkpoint of {@code runDir} (every file verified); returns its step. */
-    public long restore(Backend backend, Path runDir) throws IOException {
-        Path latest = Checkpoints.latest(runDir).orElseThrow(() -> new NoSuchFileException(runDir.toString(), null,
-                "no committed checkpoint in it"));
-        return LoopCheckpoint.restore(this, new Checkpoints(backend), latest);
+    /**
+     * Restores the models of the newest intact checkpoint of {@code runDir} (its model file verified; a damaged newer
+     * one is passed over, saying so on {@code say}), to answer questions with; returns its step.
+     */
+    public long restoreModels(Backend backend, Path runDir, Consumer<String> say) throws IOException {
+        LoopCheckpoint.restoreNewestIntact(this, new Checkpoints(backend), runDir, true, say);
+        return step;
     }
 
     /** The EMA teacher answering directly, as the amplifier's model (what a person's subquestions get). */

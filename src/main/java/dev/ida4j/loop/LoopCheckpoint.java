@@ -5,11 +5,14 @@ import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.tensor.DType;
 import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -31,6 +34,49 @@ final class LoopCheckpoint {
         try (TensorArena arena = TensorArena.host("replay")) {
             return checkpoints.save(runDir, loop.step, files(loop, arena, true), state(loop),
                     loop.cfg.keepCheckpoints());
+        }
+    }
+
+    /**
+     * Restores {@code loop} from the newest committed checkpoint of {@code runDir} that passes every check, saying on
+     * {@code say} which damaged ones it passed over; returns the checkpoint used. {@code modelOnly}: only the models
+     * (what answering questions needs: a damaged optimizer or replay file does not matter), and the step.
+     *
+     * @throws NoSuchFileException when the run has no committed checkpoint
+     * @throws CheckpointException the newest checkpoint's problem, when none is intact (each one's said first)
+     */
+    static Path restoreNewestIntact(IdaLoop loop, Checkpoints checkpoints, Path runDir, boolean modelOnly,
+                                    Consumer<String> say) throws IOException {
+        List<Path> committed = Checkpoints.committed(runDir);
+        if (committed.isEmpty()) {
+            throw new NoSuchFileException(runDir.toString(), null, "no committed checkpoint in it");
+        }
+        CheckpointException newest = null;
+        for (Path dir : committed.reversed()) {
+            try {
+                if (modelOnly) {
+                    restoreModels(loop, checkpoints, dir);
+                } else {
+                    restore(loop, checkpoints, dir);
+                }
+                if (newest != null) {
+                    say.accept("using " + dir + " instead (the newest intact checkpoint)");
+                }
+                return dir;
+            } catch (CheckpointException e) {
+                say.accept("passing over a damaged checkpoint: " + e.getMessage());
+                newest = newest == null ? e : newest;
+            }
+        }
+        throw newest;
+    }
+
+    /** The models and the step of the checkpoint in {@code dir}, nothing else. */
+    private static void restoreModels(IdaLoop loop, Checkpoints checkpoints, Path dir) throws CheckpointException {
+        try (TensorArena arena = TensorArena.host("replay")) {
+            Map<String, List<Tensor>> files = files(loop, arena, false);
+            JsonNode state = checkpoints.load(dir, Map.of("model", files.get("model")));
+            loop.step = state.get("step").asLong();
         }
     }
 

@@ -10,12 +10,10 @@ import dev.ida4j.checkpoint.Checkpoints;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -126,13 +124,16 @@ public final class TrainingRun {
         try (IdaLoop loop = new IdaLoop(backend, cfg)) {
             long resumedAt = 0;
             if (resume) {
-                Optional<Path> latest = Checkpoints.latest(runDir);
-                if (latest.isEmpty()) {
-                    throw new NoSuchFileException(runDir.toString(), null, "no committed checkpoint to resume from");
+                Path used = LoopCheckpoint.restoreNewestIntact(loop, checkpoints, runDir, false,
+                        m -> out.println("warning: " + m));
+                // the damaged newer ones would be in the way of the steps to come: set them aside, kept
+                List<Path> committed = Checkpoints.committed(runDir);
+                for (Path newer : committed.subList(committed.indexOf(used) + 1, committed.size())) {
+                    out.println("warning: moved the damaged " + newer + " to " + Checkpoints.setAside(newer));
                 }
-                resumedAt = LoopCheckpoint.restore(loop, checkpoints, latest.get());
+                resumedAt = loop.step;
                 savedStep = resumedAt;
-                out.printf(Locale.ROOT, "resumed from %s (step %d)%n", latest.get(), resumedAt);
+                out.printf(Locale.ROOT, "resumed from %s (step %d)%n", used, resumedAt);
             }
             if (cfg.generationWorkers() > 0) {
                 if (generationBackends.size() != cfg.generationWorkers()) {

@@ -55,17 +55,56 @@ class TrainEvalCommandTest {
                         + "\"class\":\"wilds\\d\"}"));
     }
 
+    private static void flipAByte(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(file, bytes);
+    }
+
     @Test
-    void shouldRefuseACheckpointWithOneFlippedByteNamingTheFile() throws IOException {
+    void shouldRefuseARunWhoseEveryCheckpointHasAFlippedByteNamingTheFile() throws IOException {
         Path run = tmp.resolve("run");
         assertThat(train(run, "--mode", "supervised")).isZero();
+        flipAByte(run.resolve("checkpoints/step-1/model.safetensors"));
         Path model = run.resolve("checkpoints/step-2/model.safetensors");
-        byte[] bytes = Files.readAllBytes(model);
-        bytes[bytes.length / 2] ^= 0x10;
-        Files.write(model, bytes);
+        flipAByte(model);
         int code = Main.run("eval", "--run", run.toString(), "--out", tmp.resolve("e.jsonl").toString());
         assertThat(code).isEqualTo(1);
-        assertThat(io.err()).contains(model.toString()).doesNotContain("\tat ");
+        assertThat(io.err().strip().lines().toList().getLast()).startsWith("ida4j: " + model);
+        assertThat(io.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldFallBackOnTheNewestIntactCheckpoint() throws IOException {
+        Path run = tmp.resolve("run");
+        assertThat(train(run, "--mode", "supervised")).isZero();
+        flipAByte(run.resolve("checkpoints/step-2/model.safetensors"));
+
+        assertThat(Main.run("inspect", run.toString())).isEqualTo(1);
+        assertThat(io.out()).contains("checkpoints/step-1: every checksum verified")
+                .contains("model.safetensors").contains("FAILED");
+
+        assertThat(Main.run("eval", "--run", run.toString(), "--contexts", "2")).isZero();
+        assertThat(io.err()).contains("passing over a damaged checkpoint: " + run.resolve("checkpoints/step-2"))
+                .contains("using " + run.resolve("checkpoints/step-1"));
+
+        io.resetOut();
+        assertThat(Main.run("train", "--resume", run.toString(), "--steps", "3")).isZero();
+        assertThat(io.out()).contains("moved the damaged " + run.resolve("checkpoints/step-2"))
+                .contains("resumed from " + run.resolve("checkpoints/step-1") + " (step 1)").contains("done: 3 steps");
+        assertThat(run.resolve("checkpoints/damaged-step-2/model.safetensors")).exists();
+        assertThat(run.resolve("checkpoints/step-3/state.json")).exists();
+    }
+
+    @Test
+    void shouldAnswerQuestionsWhenOnlyTheOptimizerOrReplayFileIsDamaged() throws IOException {
+        Path run = tmp.resolve("run");
+        assertThat(train(run, "--mode", "supervised")).isZero();
+        flipAByte(run.resolve("checkpoints/step-2/optimizer.safetensors"));
+        flipAByte(run.resolve("checkpoints/step-2/replay.safetensors"));
+        io.resetErr();
+        assertThat(Main.run("eval", "--run", run.toString(), "--contexts", "2")).isZero();
+        assertThat(io.err()).doesNotContain("damaged");
     }
 
     @Test

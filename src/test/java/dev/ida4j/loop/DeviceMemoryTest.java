@@ -70,7 +70,7 @@ class DeviceMemoryTest {
         }
         // what eval does: restore the newest checkpoint, then answer fresh questions with each model
         try (Backend backend = OpaqueMemory.of(new CpuBackend(1)); IdaLoop loop = new IdaLoop(backend, longer)) {
-            loop.restore(backend, dir);
+            loop.restoreModels(backend, dir, warning -> { });
             Questions qs = Questions.sample(loop.task(), 2, 4, 0, new Rng(5));
             for (String model : List.of("teacher", "student", "amplified")) {
                 assertThat(loop.answers(model, qs)).as(model).hasSize(2);
