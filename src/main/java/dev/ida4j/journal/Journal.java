@@ -33,8 +33,10 @@ import java.util.zip.CRC32C;
  * <p>{@link #append} writes one record and fsyncs the file before it returns: a returned {@link Receipt} is the
  * acknowledgment that the record survives a crash. An id already in the journal with the same payload is
  * acknowledged again without writing (a retried submission); with another payload it is refused. A failed write or
- * fsync is cut back and makes this journal refuse further records until it is reopened: after a failed fsync the
- * kernel may have dropped the dirty pages, so a retried fsync could acknowledge bytes that are lost.
+ * fsync is cut back, and the next append first reopens the file: after a failed fsync the kernel may have dropped the
+ * dirty pages, so a retried fsync on the same descriptor could acknowledge bytes that are lost. Reopening reads the
+ * file back through a new descriptor, checks that every acknowledged record is there, intact, cuts anything after
+ * them and syncs; only then is the new record written (and while the disk is still full, it fails again, saying so).
  *
  * <p>Opening scans every record. A torn last record (a crash during an append, so never acknowledged: a partial
  * header or body, a body whose checksum fails and that ends the file, or zeros to the end) is cut off with a warning;
@@ -63,7 +65,7 @@ public final class Journal implements Closeable {
     }
 
     private final Path file;
-    private final FileChannel channel;
+    private FileChannel channel;
     private final Sync sync;
     private final List<Entry> entries;
     private final Map<String, Integer> byId = new HashMap<>();
@@ -288,8 +290,7 @@ public final class Journal implements Closeable {
             return new Receipt(known, e, true);
         }
         if (failure != null) {
-            throw new JournalException(file, "refuses records after a failed write (" + failure.getMessage()
-                    + "); reopen it", failure);
+            reopen();
         }
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
         byte[] payloadBytes = payload.getBytes(StandardCharsets.UTF_8);
@@ -325,6 +326,33 @@ public final class Journal implements Closeable {
         entries.add(entry);
         byId.put(id, entries.size() - 1);
         return new Receipt(entries.size() - 1, entry, false);
+    }
+
+    /**
+     * After a failed write: a new descriptor onto the file, whose acknowledged records must all read back intact;
+     * what follows them is cut off and synced.
+     *
+     * @throws JournalException when that fails (the journal keeps refusing; the next append tries again)
+     */
+    private void reopen() throws IOException {
+        FileChannel fresh = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            Scan scan = scan(file, readAll(file, fresh));
+            if (scan.end < end || scan.entries.size() < entries.size()
+                    || !scan.entries.subList(0, entries.size()).equals(entries)) {
+                throw new JournalException(file, "its acknowledged records no longer read back intact after a failed"
+                        + " write (" + failure.getMessage() + ")");
+            }
+            fresh.truncate(end);
+            sync.force(fresh);
+        } catch (IOException | RuntimeException e) {
+            fresh.close();
+            throw e instanceof JournalException j ? j : new JournalException(file, "refuses records after a failed"
+                    + " write (" + failure.getMessage() + "); reopening it failed too: " + e.getMessage(), e);
+        }
+        channel.close();
+        channel = fresh;
+        failure = null;
     }
 
     /** The records, oldest first. */

@@ -141,19 +141,26 @@ class JournalTest {
     }
 
     @Test
-    void shouldNotAcknowledgeARecordWhoseFsyncFailedAndRefuseMoreUntilReopened() throws IOException {
+    void shouldNotAcknowledgeARecordWhoseFsyncFailedAndTakeRecordsAgainOnceTheDiskHasRoom() throws IOException {
         three();
+        boolean[] full = {true};
         try (Journal j = Journal.open(file(), ch -> {
-            throw new IOException("injected: No space left on device");
+            if (full[0]) {
+                throw new IOException("injected: No space left on device");
+            }
+            ch.force(true);
         })) {
             assertThatThrownBy(() -> j.append("d4", "{\"n\":4}")).isInstanceOf(JournalException.class)
                     .hasMessageContaining("not acknowledged").hasMessageContaining("No space left");
+            // still full: the reopening's own sync fails, and nothing is acknowledged
             assertThatThrownBy(() -> j.append("e5", "{\"n\":5}")).isInstanceOf(JournalException.class)
-                    .hasMessageContaining("reopen");
+                    .hasMessageContaining("reopening it failed too").hasMessageContaining("No space left");
             assertThat(j.size()).isEqualTo(3);
+            full[0] = false;   // room again: the same journal, no restart
+            assertThat(j.append("e5", "{\"n\":5}").index()).isEqualTo(3);
         }
         try (Journal j = Journal.open(file())) {
-            assertThat(ids(j)).containsExactly("a1", "b2", "c3");
+            assertThat(ids(j)).containsExactly("a1", "b2", "c3", "e5");
             assertThat(j.truncatedBytes()).isZero();
         }
     }
