@@ -11,6 +11,11 @@ public final class Backends {
 
     /** The fast CPU backend on {@code threads} threads. */
     public static Backend cpu(int threads) {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            // without it the first kernel dies with NoClassDefFoundError, far from the cause
+            throw new DeviceUnavailableException("the CPU backend needs the Vector API, an incubator module in JDK 25:"
+                    + " start java with --add-modules jdk.incubator.vector (and --enable-native-access=ALL-UNNAMED)");
+        }
         return new CheckedBackend(new CpuBackend(threads));
     }
 

@@ -257,6 +257,51 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         return fromJson(tree);
     }
 
+    /** This config stopping after {@code n} X steps (0: only by {@link #withMinutes}). */
+    public LoopConfig withSteps(long n) {
+        return with("steps", n);
+    }
+
+    /** This config stopping after {@code m} minutes (0: only by {@link #withSteps}). */
+    public LoopConfig withMinutes(double m) {
+        return with("minutes", m);
+    }
+
+    /** This config with every random choice drawn from {@code seed}. */
+    public LoopConfig withSeed(long seed) {
+        return with("seed", seed);
+    }
+
+    /** This config training X on {@code contexts} contexts per step, all their questions (train's --batch). */
+    public LoopConfig withBatch(int contexts) {
+        return with("trainContexts", contexts);
+    }
+
+    /** This config with learning rate {@code lr} for X and H′. */
+    public LoopConfig withLr(float lr) {
+        return with("lr", lr);
+    }
+
+    /** This config with amplification depth {@code d} (1: H′'s subquestions go to X). */
+    public LoopConfig withDepth(int d) {
+        return with("depth", d);
+    }
+
+    /** This config on {@code n} CPU threads. */
+    public LoopConfig withThreads(int n) {
+        return with("threads", n);
+    }
+
+    /** This config evaluating at the final size every {@code steps} X steps, on {@code contexts} contexts. */
+    public LoopConfig withEvaluation(int steps, int contexts) {
+        return with("evalEvery", steps).with("evalContexts", contexts);
+    }
+
+    /** This config committing a checkpoint every {@code steps} X steps. */
+    public LoopConfig withCheckpointEvery(int steps) {
+        return with("checkpointEvery", steps);
+    }
+
     /**
      * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
      * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0,

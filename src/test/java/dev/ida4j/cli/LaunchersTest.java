@@ -54,4 +54,17 @@ class LaunchersTest {
         return out.lines().filter(l -> l.strip().startsWith("java.version = ")).findFirst().orElseThrow()
                 .strip().substring("java.version = ".length());
     }
+
+    @Test
+    void shouldNameTheMissingJvmFlagInsteadOfDyingOfNoClassDefFoundError() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--reps", "1")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out).contains("start java with --add-modules jdk.incubator.vector")
+                .doesNotContain("NoClassDefFoundError").doesNotContain("\tat ");
+    }
 }
