@@ -61,9 +61,9 @@ final class TrainCommand implements Callable<Integer> {
     Integer startSize;
     @Option(names = "--level-curriculum", negatable = true, description = "draw the question levels H can see (the"
             + " bits of k, the wildcards; for the supervised baseline, the ground truth's difficulty) from the lowest"
-            + " up before the size grows (default: on, except for the supervised baseline of every task but"
-            + " sequential-assignments; --no-level-curriculum draws every question from the start, as the"
-            + " reference)")
+            + " up before the size grows (default: on, except for wildcard-search and for the supervised baseline of"
+            + " every task but sequential-assignments; --no-level-curriculum draws every question from the start, as"
+            + " the reference)")
     Boolean levelCurriculum;
     @Option(names = "--steps", description = "X training steps (with --minutes: whichever comes first)")
     Long steps;
@@ -105,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ema-horizon", description = "EMA teacher horizon h: teacher += (student - teacher) / min(step, h)"
             + " (default 50; supervised: 1000)")
     Integer emaHorizon;
-    @Option(names = "--depth", description = "amplification depth of the targets (default 1)")
+    @Option(names = "--depth", description = "amplification depth of the targets (default 1; wildcard-search: 3)")
     Integer depth;
     @Option(names = "--batch", description = "contexts per X step, all their questions (default 16)")
     Integer batch;

@@ -214,9 +214,25 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
     private static final List<String> SUPERVISED_DIFFICULTY_CURRICULUM = List.of("sequential-assignments");
 
     /**
+     * Amplification's target depth by task where deeper targets were measured to help at equal X steps
+     * (benchmarks/RESULTS.md, 7 Dec 2026): wildcard search's trees are as deep as its wildcards, and a target that
+     * rests on the teacher's answers three levels down rather than one compounds the teacher's errors a third as
+     * often (size 8: 66-72 % at depth 1, 87 % at 2, 91 % at 3, against 99 % supervised). Elsewhere 1, as the
+     * reference.
+     */
+    private static final Map<String, Integer> AMPLIFICATION_DEPTH = Map.of("wildcard-search", 3);
+
+    /**
+     * Tasks whose amplification learned faster drawing every level from the start than climbing them (wildcard search:
+     * X learned the higher levels slowly one at a time, as the supervised baseline did: 75 against 99 %).
+     */
+    private static final List<String> AMPLIFICATION_ALL_LEVELS = List.of("wildcard-search");
+
+    /**
      * Defaults for a run on a small CPU: the reference's algorithm with smaller models and batches, a faster
-     * optimiser, a greedy teacher, and a curriculum that climbs the levels H can see and promotes on agreement that
-     * a fixed point cannot win (benchmarks/RESULTS.md). The teacher bootstrapping amplification's targets has an EMA
+     * optimiser, a greedy teacher, and a curriculum that climbs the levels H can see (all at once, and targets three
+     * levels deep, on wildcard search) and promotes on agreement that a fixed point cannot win
+     * (benchmarks/RESULTS.md). The teacher bootstrapping amplification's targets has an EMA
      * horizon of 50 steps, fresh at lr 1e-3; the supervised baseline's, which gives no targets, keeps 1000, and it
      * climbs the ground truth's difficulty only where that was measured to help.
      */
@@ -224,10 +240,12 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         int start = Math.min(size, 8);
         boolean supervised = mode == Mode.SUPERVISED;
         int emaHorizon = supervised ? 1000 : 50;
-        boolean levels = !supervised || SUPERVISED_DIFFICULTY_CURRICULUM.contains(taskName);
+        boolean levels = supervised ? SUPERVISED_DIFFICULTY_CURRICULUM.contains(taskName)
+                : !AMPLIFICATION_ALL_LEVELS.contains(taskName);
+        int depth = supervised ? 1 : AMPLIFICATION_DEPTH.getOrDefault(taskName, 1);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, REFERENCE_DROPOUT,
-                1e-3f, 0.98f, 1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, 1, 0, 0, emaHorizon, 0.85, 69, 250,
-                20, 25, 500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS, levels, true, 0, true, 0, 0, 0.01);
+                1e-3f, 0.98f, 1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, depth, 0, 0, emaHorizon, 0.85, 69,
+                250, 20, 25, 500, 3, 1, 0, false, DEFAULT_ASKER_LAYERS, levels, true, 0, true, 0, 0, 0.01);
     }
 
     /**

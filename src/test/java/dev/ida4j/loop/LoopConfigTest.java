@@ -111,6 +111,20 @@ class LoopConfigTest {
     }
 
     @Test
+    void shouldAmplifyWildcardSearchThreeLevelsDeepOverEveryLevelAndTheOthersOneLevelClimbingThem() {
+        for (Mode mode : new Mode[] {Mode.AMPLIFICATION, Mode.NOASKER}) {
+            LoopConfig ws = LoopConfig.defaults("wildcard-search", mode, 8, 10, 0, 3);
+            assertThat(ws.depth()).isEqualTo(3);
+            assertThat(ws.levelCurriculum()).isFalse();
+            LoopConfig pp = LoopConfig.defaults("permutation-powering", mode, 8, 10, 0, 3);
+            assertThat(pp.depth()).isEqualTo(1);
+            assertThat(pp.levelCurriculum()).isTrue();
+        }
+        assertThat(LoopConfig.defaults("wildcard-search", Mode.SUPERVISED, 8, 10, 0, 3).depth()).isEqualTo(1);
+        assertThat(LoopConfig.reference("wildcard-search", Mode.AMPLIFICATION, 8, 10, 0, 3).depth()).isEqualTo(1);
+    }
+
+    @Test
     void shouldReadAConfigSavedBeforeTheLevelCurriculumAndModalExclusionAsTheReferencesCurriculum() {
         LoopConfig cfg = LoopConfig.defaults("permutation-powering", Mode.AMPLIFICATION, 8, 10, 0, 3);
         assertThat(cfg.levelCurriculum()).isTrue();
