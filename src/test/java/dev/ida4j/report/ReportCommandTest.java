@@ -73,12 +73,25 @@ class ReportCommandTest {
     }
 
     @Test
-    void shouldWriteIntoTheRunDirectoryForOneRun() throws IOException {
+    void shouldWriteIntoAFolderOfTheRunDirectoryForOneRun() throws IOException {
         Path a = run("a", 0.004);
         assertThat(Main.run("report", a.toString())).isZero();
-        assertThat(a.resolve("report.html")).exists();
-        assertThat(a.resolve("accuracy.png")).exists();
-        assertThat(a.resolve("classes.svg")).exists();
+        assertThat(a.resolve("report/report.html")).exists();
+        assertThat(a.resolve("report/accuracy.png")).exists();
+        assertThat(a.resolve("report/classes.svg")).exists();
+        try (var files = Files.list(a)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.endsWith(".png") || n.endsWith(".svg") || n.endsWith(".html"));
+        }
+    }
+
+    @Test
+    void shouldRefuseAnOutThatIsAFile() throws IOException {
+        Path a = run("a", 0.004);
+        Path file = Files.writeString(dir.resolve("passwd"), "root:x:0:0\n");
+        assertThat(Main.run("report", a.toString(), "--out", file.toString())).isEqualTo(2);
+        assertThat(io.err().strip()).isEqualTo("ida4j: --out " + file + " is a file: the report needs a folder");
+        assertThat(Files.readString(file)).isEqualTo("root:x:0:0\n");
     }
 
     @Test
@@ -100,7 +113,7 @@ class ReportCommandTest {
         assertThat(io.err()).startsWith("ida4j: " + a.resolve("metrics.jsonl") + ": line 13 is not JSON")
                 .doesNotContain("\tat ");
         assertThat(io.err().strip().lines()).hasSize(1);
-        assertThat(a.resolve("report.html")).doesNotExist();
+        assertThat(a.resolve("report/report.html")).doesNotExist();
     }
 
     @Test
