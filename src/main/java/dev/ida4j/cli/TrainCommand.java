@@ -189,7 +189,22 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "done: %d steps, size %d, teacher accuracy %.4f at size %d, %d H calls;"
                 + " run directory %s%n", s.steps(), s.size(), s.evalAccuracy(), cfg.size(), s.overseerCalls(), dir);
+        if (s.last() != null) {
+            System.out.println(learned(s, cfg));
+        }
         return 0;
+    }
+
+    /** What the run learned, in one line: the teacher on fresh questions now, by class, and where it started. */
+    private static String learned(TrainingRun.Summary s, LoopConfig cfg) {
+        StringBuilder by = new StringBuilder();
+        s.last().accuracy().perClass().forEach((c, a) -> by.append(by.isEmpty() ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%s %.0f %%", c, 100 * a)));
+        String start = s.first() == s.last() ? "" : String.format(Locale.ROOT, "; %.1f %% after step %d",
+                100 * s.first().accuracy().accuracy(), s.first().step());
+        return String.format(Locale.ROOT, "learned: the teacher answers %.1f %% of %d fresh size-%d questions right"
+                + " by itself (%s)%s", 100 * s.last().accuracy().accuracy(), s.last().accuracy().total(), cfg.size(),
+                by, start);
     }
 
     /** Which committed checkpoint a run can resume from, in words. */

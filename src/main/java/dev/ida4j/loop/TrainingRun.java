@@ -41,6 +41,8 @@ public final class TrainingRun {
     private long savedStep = -1;          // the newest checkpoint this process committed
     private String saveProblem;           // why the newest checkpoint due was not committed, or null
     private boolean pendingCheckpoint;    // one was due during a streak of skipped steps
+    private Evaluation firstEval;         // this session's
+    private Evaluation lastEval;
     private List<Backend> generationBackends = List.of();   // one per generation worker the config asks for
     private List<Transcript> human = List.of();
     private boolean tensorBoard;
@@ -107,11 +109,16 @@ public final class TrainingRun {
      * checkpoint this process committed (-1 when none) and, when the one due at the end could not be written, why.
      */
     public record Summary(long steps, int size, double evalAccuracy, long overseerCalls, Path runDir,
-                          boolean interrupted, long savedStep, String saveProblem) {
+                          boolean interrupted, long savedStep, String saveProblem, Evaluation first,
+                          Evaluation last) {
         /** Whether the state at {@code steps} is in a committed checkpoint. */
         public boolean saved() {
             return savedStep == steps;
         }
+    }
+
+    /** An evaluation at the final size: after which step, and how the teacher did (null: none this session). */
+    public record Evaluation(long step, ClassAccuracy accuracy) {
     }
 
     /** Runs to the configured end, resuming from the newest checkpoint when {@code resume} is set. */
@@ -185,7 +192,7 @@ public final class TrainingRun {
                 }
             }
             return new Summary(loop.step, loop.curriculum.size(), evalAccuracy, loop.overseerCalls(), runDir,
-                    interrupted, savedStep, savedStep == loop.step ? null : saveProblem);
+                    interrupted, savedStep, savedStep == loop.step ? null : saveProblem, firstEval, lastEval);
         }
     }
 
@@ -267,6 +274,8 @@ public final class TrainingRun {
 
     private double evaluate(IdaLoop loop, MetricsLog log, Rng rng) throws IOException {
         ClassAccuracy acc = loop.evaluate(cfg.size(), cfg.evalContexts(), rng);
+        lastEval = new Evaluation(loop.step, acc);
+        firstEval = firstEval == null ? lastEval : firstEval;
         MetricsLog.Record r = log.record().put("step", loop.step).put("eval_size", cfg.size())
                 .put("eval_accuracy", acc.accuracy());
         for (Map.Entry<String, Double> e : acc.perClass().entrySet()) {

@@ -38,6 +38,8 @@ class TrainEvalCommandTest {
         assertThat(io.out().lines().filter(l -> l.startsWith("round ")))
                 .singleElement().asString()
                 .matches("round [1-9]\\d* step 2: teacher [01]\\.\\d{3} targets [01]\\.\\d{3} size 4 H-calls [1-9]\\d*");
+        assertThat(io.out()).containsPattern("learned: the teacher answers \\d+\\.\\d % of \\d+ fresh size-4 questions"
+                + " right by itself \\(wilds1 \\d+ %, wilds2 \\d+ %");
         assertThat(run.resolve("checkpoints/step-2/model.safetensors")).exists();
         assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).startsWith("{\"step\":"));
