@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -156,9 +157,16 @@ final class TrainCommand implements Callable<Integer> {
             // only now that the device is open: a missing GPU leaves no run directory behind
             try (RunLock lock = RunLock.acquire(p.dir())) {
                 if (!resuming) {
-                    Files.writeString(p.dir().resolve("config.toml"), "# the resolved settings of this run; "
-                            + "ida4j train --config this-file reruns it\n" + TrainSettings.toToml(cfg)
-                            + ConfigFile.write(runOptions(p.device(), p.precision(), p.tensorBoard())));
+                    // written whole or not at all: a full disk leaves no empty config.toml behind
+                    Path tmp = p.dir().resolve("config.toml.tmp");
+                    try {
+                        Files.writeString(tmp, "# the resolved settings of this run; ida4j train --config this-file"
+                                + " reruns it\n" + TrainSettings.toToml(cfg)
+                                + ConfigFile.write(runOptions(p.device(), p.precision(), p.tensorBoard())));
+                        Files.move(tmp, p.dir().resolve("config.toml"), StandardCopyOption.ATOMIC_MOVE);
+                    } finally {
+                        Files.deleteIfExists(tmp);
+                    }
                 }
                 s = new TrainingRun(backend, cfg, p.dir(), progress.lines())
                         .withGenerationBackends(workers)
