@@ -274,7 +274,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (Files.isDirectory(dir)) {
                 try (var entries = Files.list(dir)) {
-                    if (entries.findAny().isPresent()) {
+                    // a lock file alone is what a start that failed before writing anything leaves
+                    if (entries.anyMatch(e -> !e.getFileName().toString().equals(RunLock.FILE))) {
                         // never write into a user's folder, nor append to a run that saved nothing
                         throw new Main.UsageException(dir + " is not empty" + (Files.exists(dir.resolve("config.toml"))
                                 ? " (a run that was stopped before its first checkpoint: delete it)" : "")

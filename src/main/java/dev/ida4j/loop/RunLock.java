@@ -18,7 +18,8 @@ import java.nio.file.StandardOpenOption;
  * {@code kill -9}, so a stale file never blocks a resume.
  */
 public final class RunLock implements AutoCloseable {
-    static final String FILE = ".lock";
+    /** The lock file's name in a run directory. */
+    public static final String FILE = ".lock";
 
     private final FileChannel channel;
     private final FileLock lock;
