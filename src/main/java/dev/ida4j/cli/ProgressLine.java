@@ -4,6 +4,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * A one-line progress bar with rate and ETA for long work, redrawn in place on standard error when that is a terminal
@@ -26,7 +27,8 @@ final class ProgressLine implements AutoCloseable {
     private final String unit;
     private final PrintStream bar;      // null when off a terminal
     private final PrintStream lines;
-    private final long start = System.nanoTime();
+    private final LongSupplier clock;   // nanoseconds
+    private long start;                 // of the first update: the setup before it is not the work's
     private long lastDraw;
     private boolean drawn;
     private double firstDone = Double.NaN;   // where this process started (a resumed run starts part way)
@@ -42,6 +44,13 @@ final class ProgressLine implements AutoCloseable {
     }
 
     ProgressLine(String label, double total, String unit, PrintStream bar, PrintStream out) {
+        this(label, total, unit, bar, out, System::nanoTime);
+    }
+
+    /** As above, timed by {@code clock} (nanoseconds; tests pass their own). */
+    ProgressLine(String label, double total, String unit, PrintStream bar, PrintStream out, LongSupplier clock) {
+        this.clock = clock;
+        this.start = clock.getAsLong();
         this.label = label;
         this.total = total;
         this.unit = unit;
@@ -63,11 +72,12 @@ final class ProgressLine implements AutoCloseable {
         if (Double.isNaN(firstDone)) {
             firstDone = done;
             firstCount = count;
+            start = clock.getAsLong();
         }
         if (bar == null) {
             return;
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (drawn && now - lastDraw < REDRAW_NANOS) {
             return;
         }

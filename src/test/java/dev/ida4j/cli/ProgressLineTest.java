@@ -28,6 +28,20 @@ class ProgressLineTest {
     }
 
     @Test
+    void shouldTimeTheWorkFromItsFirstUpdateNotTheSetupBeforeIt() {
+        ByteArrayOutputStream barBytes = new ByteArrayOutputStream();
+        long[] now = {0};
+        try (ProgressLine p = new ProgressLine("train", 200, "steps", new PrintStream(barBytes, true,
+                StandardCharsets.UTF_8), System.out, () -> now[0])) {
+            now[0] = 100_000_000_000L;   // 100 s of setup (models, the buffer's first batches)
+            p.update(0, 0, "steps");
+            now[0] += 10_000_000_000L;   // then 100 steps in 10 s
+            p.update(100, 100, "steps");
+            assertThat(barBytes.toString(StandardCharsets.UTF_8)).contains("10.00 steps/s  ETA 10s");
+        }
+    }
+
+    @Test
     void shouldClearTheBarBeforeEachLogLineAndDrawNothingOffATerminal() {
         ByteArrayOutputStream barBytes = new ByteArrayOutputStream();
         ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
