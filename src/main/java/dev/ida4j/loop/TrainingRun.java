@@ -277,7 +277,7 @@ public final class TrainingRun {
         lastEval = new Evaluation(loop.step, acc);
         firstEval = firstEval == null ? lastEval : firstEval;
         MetricsLog.Record r = log.record().put("step", loop.step).put("eval_size", cfg.size())
-                .put("eval_accuracy", acc.accuracy());
+                .put("eval_accuracy", acc.accuracy()).put("h_calls", loop.overseerCalls());
         for (Map.Entry<String, Double> e : acc.perClass().entrySet()) {
             r.put("eval_class/" + e.getKey(), e.getValue());
         }

@@ -6,6 +6,8 @@ import java.awt.Color;
 final class Palette {
     private static final int[] RGB = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f,
             0xbcbd22, 0x17becf};
+    /** How many colours there are before they repeat. */
+    static final int SIZE = RGB.length;
 
     private Palette() {
     }

@@ -102,8 +102,10 @@ final class Plots {
         accuracyAxis(c);
         int i = 0;
         for (String questionClass : r.metrics().evalClasses()) {
-            dots(add(c, questionClass, r.metrics().classAccuracy(questionClass), Palette.colour(i++),
-                    SeriesLines.SOLID));
+            // past the palette's ten colours, the same colours again with other lines: no two classes look alike
+            BasicStroke line = List.of(SeriesLines.SOLID, SeriesLines.DASH_DASH, SeriesLines.DOT_DOT)
+                    .get(i / Palette.SIZE % 3);
+            dots(add(c, questionClass, r.metrics().classAccuracy(questionClass), Palette.colour(i++), line));
         }
         return figure(name, "Accuracy per question class: " + r.fullLabel(), "The teacher evaluated on fresh"
                 + " questions of size " + evalSize(r) + ", by question class.", c);
@@ -130,14 +132,27 @@ final class Plots {
     /** Supervised runs dashed: they count labels, which overlap a noasker run's count of its calls to H. */
     private static Figure overseerCalls(List<ReportRun> runs) {
         XYChart c = chart(WIDTH, HEIGHT, "Calls to H", "calls (cumulative)");
-        logarithmic(c);
+        double low = Double.POSITIVE_INFINITY;
+        double high = 0;
+        for (ReportRun r : runs) {
+            for (double v : overseerCalls(r).positive().values()) {
+                low = Math.min(low, v);
+                high = Math.max(high, v);
+            }
+        }
+        boolean wide = high >= 10 * low;
+        if (wide) {
+            logarithmic(c);   // a short run's calls span less than a decade: a log axis would have no labelled tick
+        } else {
+            c.getStyler().setYAxisDecimalPattern("#,##0");
+        }
         for (ReportRun r : runs) {
             add(c, r.fullLabel() + ": " + overseerCallsUnit(r), overseerCalls(r).positive(), r.colour(),
                     r.mode().equals("supervised") ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
         }
         return figure("h-calls", "Calls to H", "Amplification: calls to the real overseer H, whose transcripts train"
                 + " H′. Noasker: one call per target question. Supervised: ground-truth labels instead (dashed)."
-                + " Logarithmic axis.", c);
+                + (wide ? " Logarithmic axis." : ""), c);
     }
 
     private static Figure askerLoss(List<ReportRun> runs) {
@@ -180,6 +195,18 @@ final class Plots {
             case "noasker" -> calls.isEmpty() ? targets : calls;
             default -> calls;
         };
+    }
+
+    /**
+     * The calls to H at the run's last record: an evaluation's (they log it too) when it is later than the last
+     * training record, as at the end of a run that stopped between two of those; what {@code train} printed.
+     */
+    static double lastOverseerCalls(ReportRun r) {
+        Series logged = overseerCalls(r);
+        Series evaluated = r.metrics().evaluation("h_calls");
+        boolean later = !evaluated.isEmpty() && (logged.isEmpty()
+                || evaluated.steps()[evaluated.steps().length - 1] > logged.steps()[logged.steps().length - 1]);
+        return later && !r.mode().equals("supervised") ? evaluated.last() : logged.last();
     }
 
     /** What {@link #overseerCalls} counts for this run. */

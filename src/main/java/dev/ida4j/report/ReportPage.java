@@ -73,7 +73,7 @@ final class ReportPage {
             RunMetrics m = r.metrics();
             double size = m.training("size").last();
             Series eval = m.evaluation("eval_accuracy");
-            double calls = Plots.overseerCalls(r).last();
+            double calls = Plots.lastOverseerCalls(r);
             h.append("<tr><td><span class=\"swatch\" style=\"background:").append(Palette.hex(r.colour()))
                     .append("\"></span></td><td>").append(esc(r.label())).append("<br><code>")
                     .append(esc(r.dir().toAbsolutePath().normalize().toString())).append("</code></td><td>")

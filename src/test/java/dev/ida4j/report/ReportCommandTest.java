@@ -125,4 +125,23 @@ class ReportCommandTest {
         assertThat(io.err()).contains("ida4j: comparing 2 runs: say where the report goes with --out DIR");
         assertThat(a.resolve("report.html")).doesNotExist();
     }
+
+    @Test
+    void shouldCountTheCallsToHThatTrainPrintedAndDrawTheirShortRangeWithLabels() throws IOException {
+        Path run = dir.resolve("amp");
+        // 3 steps, logged at step 2: the last calls to H are in the final evaluation's record, at step 3
+        assertThat(Main.run("train", "--task", "union-find", "--size", "8", "--steps", "3", "--log-every", "2",
+                "--eval-every", "100", "--out", run.toString())).isZero();
+        Matcher done = Pattern.compile("done: 3 steps, .*, (\\d+) H calls;").matcher(io.out());
+        assertThat(done.find()).as(io.out()).isTrue();
+        long calls = Long.parseLong(done.group(1));
+        assertThat(Main.run("report", run.toString())).isZero();
+        String html = Files.readString(run.resolve("report/report.html"));
+        assertThat(html).contains(String.format(java.util.Locale.ROOT, "%,d H calls", calls));
+        // a few hundred calls span less than a decade: a linear axis (a logarithmic one had no labelled tick)
+        assertThat(html).contains("ground-truth labels instead (dashed). <a href=\"h-calls.svg\">");
+        // union-find has more question classes than the palette has colours: the later ones are drawn dashed
+        String classes = Files.readString(run.resolve("report/classes.svg"));
+        assertThat(classes).contains("stroke-dasharray");
+    }
 }
