@@ -42,6 +42,7 @@ public final class TrainingRun {
     private String saveProblem;           // why the newest checkpoint due was not committed, or null
     private boolean pendingCheckpoint;    // one was due during a streak of skipped steps
     private Evaluation firstEval;         // this session's
+    private boolean stallSaid;            // the warning that X's gradient vanished, said once
     private Evaluation lastEval;
     private List<Backend> generationBackends = List.of();   // one per generation worker the config asks for
     private List<Transcript> human = List.of();
@@ -263,6 +264,14 @@ public final class TrainingRun {
             asker = String.format(Locale.ROOT, "  H′ loss %.4f  H calls %d", a.freshLoss, a.calls);
         }
         r.write();
+        if (s.normSum == 0 && s.lossSum > 0 && !stallSaid) {
+            // a gradient of exactly zero under a positive loss: X saturated (a learning rate far too large) and
+            // every later step would change nothing, silently
+            out.printf(Locale.ROOT, "warning: step %d: X's gradient was exactly 0 in each of the last %d steps while"
+                    + " its loss was %.4g: X has saturated and stopped learning (is lr %g too large?)%n", loop.step,
+                    s.steps, s.lossSum / s.steps, cfg.lr());
+            stallSaid = true;
+        }
         out.printf(Locale.ROOT,
                 "step %6d  size %2d%s  loss %.4f  train %.3f  teacher %.3f  targets %.3f  agree %.3f%s%n",
                 loop.step, loop.curriculum.size(),

@@ -265,4 +265,17 @@ class TrainEvalCommandTest {
         assertThat(lines).filteredOn(l -> l.contains("valid keys: task, mode, size")).hasSize(1);
         assertThat(io.err().length()).isLessThan(5_000);
     }
+
+    @Test
+    void shouldSayWhenXsGradientVanishesUnderALearningRateFarTooLarge() {
+        Path run = tmp.resolve("run");
+        assertThat(Main.run("train", "--task", "wildcard-search", "--mode", "supervised", "--size", "4", "--steps",
+                "60", "--log-every", "20", "--lr", "1e6", "--out", run.toString())).isZero();
+        assertThat(io.out().lines().filter(l -> l.contains("X's gradient was exactly 0"))).singleElement()
+                .asString().contains("stopped learning (is lr 1.00000e+06 too large?)");
+
+        io.resetOut();
+        assertThat(train(tmp.resolve("fine"), "--mode", "supervised")).isZero();
+        assertThat(io.out()).doesNotContain("gradient was exactly 0");
+    }
 }
