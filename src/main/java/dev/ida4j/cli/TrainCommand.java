@@ -33,8 +33,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ida4j train}: iterated amplification on one task. With no arguments, a demo of a few minutes on the CPU:
- * amplification on permutation-powering, growing to size 16. Settings come from the defaults, then a config file
+ * {@code ida4j train}: iterated amplification on one task. With no task, size, steps or minutes, a demo of five
+ * minutes on the CPU: amplification on permutation-powering at size 4, climbing the bits of k. Settings come from the defaults, then a config file
  * ({@code --config run.toml}), then the flags; every one is checked before any work starts, and the resolved settings
  * are written into the run directory as {@code config.toml}.
  */
@@ -55,7 +55,8 @@ final class TrainCommand implements Callable<Integer> {
     String task;
     @Option(names = "--mode", description = "amplification, noasker or supervised (default amplification)")
     String mode;
-    @Option(names = "--size", description = "instance size to grow to, 2..64 (default 16)")
+    @Option(names = "--size", description = "instance size to grow to, 2..64 (default 16; 4 for the demo: no --task,"
+            + " --size, --steps or --minutes)")
     Integer size;
     @Option(names = "--start-size", description = "the curriculum's first instance size (default 8, or --size when"
             + " smaller)")

@@ -216,4 +216,17 @@ class TrainConfigFileTest {
                 l -> assertThat(l).isEqualTo("ida4j: unknown command 'warp'; valid: gemm, step, tree"
                         + " (see: ida4j bench --help)"));
     }
+
+    @Test
+    void shouldRunTheDemoAtSize4AndARealRunAtSize16() {
+        List<String> problems = new java.util.ArrayList<>();
+        TrainSettings.Resolved demo = TrainSettings.resolve(new java.util.LinkedHashMap<>(), problems);
+        assertThat(demo.config().taskName()).isEqualTo("permutation-powering");
+        assertThat(demo.config().size()).isEqualTo(4);
+        assertThat(demo.config().minutes()).isEqualTo(5.0);
+        java.util.Map<String, TrainSettings.Setting> real = new java.util.LinkedHashMap<>();
+        real.put("minutes", TrainSettings.flag("minutes", 30.0));
+        assertThat(TrainSettings.resolve(real, problems).config().size()).isEqualTo(16);
+        assertThat(problems).isEmpty();
+    }
 }
