@@ -34,9 +34,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ida4j train}: iterated amplification on one task. With no task, size, steps or minutes, a demo of five
- * minutes on the CPU: amplification on permutation-powering at size 4, climbing the bits of k. Settings come from the defaults, then a config file
- * ({@code --config run.toml}), then the flags; every one is checked before any work starts, and the resolved settings
- * are written into the run directory as {@code config.toml}.
+ * minutes on the CPU: amplification on permutation-powering at size 4, climbing the bits of k. Settings come from the
+ * defaults, then a config file ({@code --config run.toml}), then the flags; every one is checked before any work
+ * starts, and the resolved settings are written into the run directory as {@code config.toml}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train X by iterated amplification (or the noasker ablation, or the supervised baseline).")

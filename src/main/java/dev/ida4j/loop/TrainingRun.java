@@ -42,8 +42,8 @@ public final class TrainingRun {
     private String saveProblem;           // why the newest checkpoint due was not committed, or null
     private boolean pendingCheckpoint;    // one was due during a streak of skipped steps
     private Evaluation firstEval;         // this session's
-    private boolean stallSaid;            // the warning that X's gradient vanished, said once
     private Evaluation lastEval;
+    private boolean stallSaid;            // the warning that X's gradient vanished, said once
     private List<Backend> generationBackends = List.of();   // one per generation worker the config asks for
     private List<Transcript> human = List.of();
     private boolean tensorBoard;
@@ -70,8 +70,8 @@ public final class TrainingRun {
     }
 
     /**
-     * Asked after every step: when it says true the run stops there, commits a checkpoint and returns (an interrupt,
-     * a scheduler's preemption); returns this.
+     * Asked before every step: when it says true the run stops there, commits a checkpoint and returns (an
+     * interrupt, a scheduler's preemption); returns this.
      */
     public TrainingRun stopWhen(BooleanSupplier requested) {
         this.stopRequested = requested;
