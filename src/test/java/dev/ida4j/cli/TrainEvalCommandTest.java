@@ -278,4 +278,34 @@ class TrainEvalCommandTest {
         assertThat(train(tmp.resolve("fine"), "--mode", "supervised")).isZero();
         assertThat(io.out()).doesNotContain("gradient was exactly 0");
     }
+
+    /** Runs a command; whether it exited 0. */
+    private static boolean ran(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+
+    @Test
+    void shouldExitOneNamingTheNewestCheckpointWhenTheDiskFillsUp() throws Exception {
+        Path disk = Files.createDirectories(tmp.resolve("disk"));
+        // a real full disk: a 30 MB tmpfs holds one checkpoint of this run (about 19 MB) and not a second
+        org.junit.jupiter.api.Assumptions.assumeTrue(ran("mount", "-t", "tmpfs", "-o", "size=30m", "tmpfs",
+                disk.toString()), "mounting a tmpfs needs root (CI runs as root)");
+        try {
+            Path run = disk.resolve("run");
+            int code = Main.run("train", "--task", "wildcard-search", "--mode", "supervised", "--size", "4",
+                    "--steps", "6", "--checkpoint-every", "2", "--out", run.toString());
+            assertThat(code).as(io.out() + io.err()).isEqualTo(1);
+            assertThat(io.out()).contains("checkpoint at step 4 abandoned").contains("No space left on device");
+            assertThat(io.out()).doesNotContain("done: ");
+            assertThat(io.err().strip()).startsWith("ida4j: the run stopped at step 6 but that state is not saved")
+                    .contains("No space left on device").endsWith("Its newest checkpoint is step-2 (ida4j train"
+                            + " --resume " + run + ")");
+            assertThat(Checkpoints.latest(run)).hasValueSatisfying(c -> assertThat(c.getFileName())
+                    .hasToString("step-2"));
+        } finally {
+            ran("umount", disk.toString());
+        }
+    }
 }
