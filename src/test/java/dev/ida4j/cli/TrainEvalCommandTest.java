@@ -308,4 +308,22 @@ class TrainEvalCommandTest {
             ran("umount", disk.toString());
         }
     }
+
+    @Test
+    void shouldRefuseToResumeOnAReadOnlyFileSystemInOneLineAndStillEvaluate() throws Exception {
+        Path disk = Files.createDirectories(tmp.resolve("disk"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(ran("mount", "-t", "tmpfs", "-o", "size=60m", "tmpfs",
+                disk.toString()), "mounting a tmpfs needs root (CI runs as root)");
+        try {
+            Path run = disk.resolve("run");
+            assertThat(train(run, "--mode", "supervised")).isZero();
+            assertThat(ran("mount", "-o", "remount,ro", disk.toString())).isTrue();
+            io.resetErr();
+            assertThat(Main.run("train", "--resume", run.toString(), "--steps", "4")).isEqualTo(1);
+            assertThat(io.err().strip()).isEqualTo("ida4j: " + run.resolve(".lock") + ": Read-only file system");
+            assertThat(Main.run("eval", "--run", run.toString(), "--contexts", "2")).isZero();
+        } finally {
+            ran("umount", disk.toString());
+        }
+    }
 }
