@@ -111,7 +111,7 @@ class LoopConfigTest {
     }
 
     @Test
-    void shouldAmplifyWildcardSearchThreeLevelsDeepOverEveryLevelAndTheOthersOneLevelClimbingThem() {
+    void shouldGiveWildcardSearchDeepTargetsOverEveryLevelAndUnionFindMoreCallsToH() {
         for (Mode mode : new Mode[] {Mode.AMPLIFICATION, Mode.NOASKER}) {
             LoopConfig ws = LoopConfig.defaults("wildcard-search", mode, 8, 10, 0, 3);
             assertThat(ws.depth()).isEqualTo(3);
@@ -121,6 +121,9 @@ class LoopConfigTest {
             assertThat(pp.levelCurriculum()).isTrue();
         }
         assertThat(LoopConfig.defaults("wildcard-search", Mode.SUPERVISED, 8, 10, 0, 3).depth()).isEqualTo(1);
+        assertThat(LoopConfig.defaults("union-find", Mode.AMPLIFICATION, 8, 10, 0, 3).askerLossBand()).isEqualTo(1e-4);
+        assertThat(LoopConfig.defaults("permutation-powering", Mode.AMPLIFICATION, 8, 10, 0, 3).askerLossBand())
+                .isEqualTo(0.01);
         assertThat(LoopConfig.reference("wildcard-search", Mode.AMPLIFICATION, 8, 10, 0, 3).depth()).isEqualTo(1);
     }
 
