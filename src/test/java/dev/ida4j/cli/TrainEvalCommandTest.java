@@ -286,14 +286,26 @@ class TrainEvalCommandTest {
         return p.waitFor() == 0;
     }
 
+    /** A tmpfs of {@code size} mounted for one test (skipped, saying why, where mounting needs root). */
+    private record Tmpfs(Path dir) implements AutoCloseable {
+        static Tmpfs mount(Path dir, String size) throws IOException, InterruptedException {
+            Files.createDirectories(dir);
+            org.junit.jupiter.api.Assumptions.assumeTrue(ran("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs",
+                    dir.toString()), "mounting a tmpfs needs root (CI runs as root)");
+            return new Tmpfs(dir);
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            ran("umount", dir.toString());
+        }
+    }
+
     @Test
     void shouldExitOneNamingTheNewestCheckpointWhenTheDiskFillsUp() throws Exception {
-        Path disk = Files.createDirectories(tmp.resolve("disk"));
         // a real full disk: a 30 MB tmpfs holds one checkpoint of this run (about 19 MB) and not a second
-        org.junit.jupiter.api.Assumptions.assumeTrue(ran("mount", "-t", "tmpfs", "-o", "size=30m", "tmpfs",
-                disk.toString()), "mounting a tmpfs needs root (CI runs as root)");
-        try {
-            Path run = disk.resolve("run");
+        try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), "30m")) {
+            Path run = disk.dir().resolve("run");
             int code = Main.run("train", "--task", "wildcard-search", "--mode", "supervised", "--size", "4",
                     "--steps", "6", "--checkpoint-every", "2", "--out", run.toString());
             assertThat(code).as(io.out() + io.err()).isEqualTo(1);
@@ -304,26 +316,19 @@ class TrainEvalCommandTest {
                             + " --resume " + run + ")");
             assertThat(Checkpoints.latest(run)).hasValueSatisfying(c -> assertThat(c.getFileName())
                     .hasToString("step-2"));
-        } finally {
-            ran("umount", disk.toString());
         }
     }
 
     @Test
     void shouldRefuseToResumeOnAReadOnlyFileSystemInOneLineAndStillEvaluate() throws Exception {
-        Path disk = Files.createDirectories(tmp.resolve("disk"));
-        org.junit.jupiter.api.Assumptions.assumeTrue(ran("mount", "-t", "tmpfs", "-o", "size=60m", "tmpfs",
-                disk.toString()), "mounting a tmpfs needs root (CI runs as root)");
-        try {
-            Path run = disk.resolve("run");
+        try (Tmpfs disk = Tmpfs.mount(tmp.resolve("disk"), "60m")) {
+            Path run = disk.dir().resolve("run");
             assertThat(train(run, "--mode", "supervised")).isZero();
-            assertThat(ran("mount", "-o", "remount,ro", disk.toString())).isTrue();
+            assertThat(ran("mount", "-o", "remount,ro", disk.dir().toString())).isTrue();
             io.resetErr();
             assertThat(Main.run("train", "--resume", run.toString(), "--steps", "4")).isEqualTo(1);
             assertThat(io.err().strip()).isEqualTo("ida4j: " + run.resolve(".lock") + ": Read-only file system");
             assertThat(Main.run("eval", "--run", run.toString(), "--contexts", "2")).isZero();
-        } finally {
-            ran("umount", disk.toString());
         }
     }
 }
