@@ -140,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean resuming = resume != null;
         Plan p = resuming ? resumed() : fresh();
         LoopConfig cfg = p.cfg();
-        System.out.printf(Locale.ROOT, "train: %s, %s, size %d (curriculum from %d), %s on %s%s, run directory %s%n",
+        System.out.printf(Locale.ROOT, "train: %s, %s, size %d (curriculum from %d)%n%s on %s%s, run directory %s%n",
                 cfg.taskName(), cfg.mode().label(), cfg.size(), cfg.startSize(),
                 cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", p.device(),
                 cfg.generationWorkers() > 0 ? " with " + cfg.generationWorkers() + " generation workers" : "",
@@ -196,24 +196,51 @@ final class TrainCommand implements Callable<Integer> {
                     + " --resume %s%n", s.steps(), dir);
             return Interrupts.exitCode();
         }
-        System.out.printf(Locale.ROOT, "done: %d steps, size %d, teacher accuracy %.4f at size %d, %d H calls;"
-                + " run directory %s%n", s.steps(), s.size(), s.evalAccuracy(), cfg.size(), s.overseerCalls(), dir);
+        System.out.printf(Locale.ROOT, "done: %d steps, size %d, teacher accuracy %.4f at size %d, %d H calls%n"
+                + "run directory %s%n", s.steps(), s.size(), s.evalAccuracy(), cfg.size(), s.overseerCalls(), dir);
         if (s.last() != null) {
             System.out.println(learned(s, cfg));
         }
         return 0;
     }
 
-    /** What the run learned, in one line: the teacher on fresh questions now, by class, and where it started. */
+    /**
+     * What the run learned, in a few lines of at most 80 columns: the teacher on fresh questions now, where it started,
+     * and by class.
+     */
     private static String learned(TrainingRun.Summary s, LoopConfig cfg) {
-        StringBuilder by = new StringBuilder();
-        s.last().accuracy().perClass().forEach((c, a) -> by.append(by.isEmpty() ? "" : ", ")
-                .append(String.format(Locale.ROOT, "%s %.0f %%", c, 100 * a)));
-        String start = s.first() == s.last() ? "" : String.format(Locale.ROOT, "; %.1f %% after step %d",
-                100 * s.first().accuracy().accuracy(), s.first().step());
-        return String.format(Locale.ROOT, "learned: the teacher answers %.1f %% of %d fresh size-%d questions right"
-                + " by itself (%s)%s", 100 * s.last().accuracy().accuracy(), s.last().accuracy().total(), cfg.size(),
-                by, start);
+        String head = String.format(Locale.ROOT, "learned: the teacher alone answers %.1f %% of %d fresh size-%d"
+                + " questions", 100 * s.last().accuracy().accuracy(), s.last().accuracy().total(), cfg.size());
+        if (s.first() != s.last()) {
+            head += String.format(Locale.ROOT, " (%.1f %% after step %d)", 100 * s.first().accuracy().accuracy(),
+                    s.first().step());
+        }
+        List<String> classes = new ArrayList<>(List.of("by", "class:"));
+        s.last().accuracy().perClass().forEach((c, a) -> classes.add(String.format(Locale.ROOT, "%s %.0f %%,", c,
+                100 * a)));
+        classes.set(classes.size() - 1, classes.getLast().substring(0, classes.getLast().length() - 1));
+        return wrap("", List.of(head.split(" ")), 80) + "\n" + wrap("  ", classes, 80);
+    }
+
+    /**
+     * {@code words} joined by spaces into lines shorter than {@code columns}, the first one indented by {@code indent},
+     * the later ones by two spaces.
+     */
+    private static String wrap(String indent, List<String> words, int columns) {
+        StringBuilder out = new StringBuilder(indent);
+        int lineStart = 0;
+        boolean fresh = true;
+        for (String word : words) {
+            if (!fresh && out.length() - lineStart + 1 + word.length() >= columns) {
+                out.append('\n');
+                lineStart = out.length();
+                out.append("  ");
+                fresh = true;
+            }
+            out.append(fresh ? "" : " ").append(word);
+            fresh = false;
+        }
+        return out.toString();
     }
 
     /** Which committed checkpoint a run can resume from, in words. */

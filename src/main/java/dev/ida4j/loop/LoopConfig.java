@@ -332,6 +332,94 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         return with("checkpointEvery", steps);
     }
 
+    /** This config with a curriculum that starts at size {@code n} (at most {@link #size}). */
+    public LoopConfig withStartSize(int n) {
+        return with("startSize", n);
+    }
+
+    /** This config with model preset {@code name}: {@code small} or {@code paper} (the 2018 code's X). */
+    public LoopConfig withPreset(String name) {
+        return with("preset", name);
+    }
+
+    /** This config with pre-LayerNorm X and H′ without BatchNorm ({@code true}), or the reference's post-LN. */
+    public LoopConfig withPreLayerNorm(boolean pre) {
+        return with("preLayerNorm", pre);
+    }
+
+    /** This config with dropout probability {@code p} in X and H′ while they train. */
+    public LoopConfig withDropout(float p) {
+        return with("dropout", p);
+    }
+
+    /** This config generating targets for {@code contexts} contexts per generation batch. */
+    public LoopConfig withGenerationBatch(int contexts) {
+        return with("generationContexts", contexts);
+    }
+
+    /** This config with an X replay buffer of {@code capacity} contexts that trains once it holds {@code minimum}. */
+    public LoopConfig withReplayBuffer(int capacity, int minimum) {
+        return with("bufferContexts", capacity).with("minBufferContexts", minimum);
+    }
+
+    /** This config with the EMA teacher's horizon {@code h} X steps. */
+    public LoopConfig withEmaHorizon(int h) {
+        return with("emaHorizon", h);
+    }
+
+    /**
+     * This config whose curriculum grows the size once the teacher agrees with its targets on {@code agreement} of
+     * the questions, after at least {@code minBatches} generation batches at a size.
+     */
+    public LoopConfig withPromotion(double agreement, int minBatches) {
+        return with("promoteAt", agreement).with("promoteMinBatches", minBatches);
+    }
+
+    /** This config climbing the levels H can see one at a time ({@code true}), or drawing all levels from the start. */
+    public LoopConfig withLevelCurriculum(boolean levels) {
+        return with("levelCurriculum", levels);
+    }
+
+    /** This config writing a {@code metrics.jsonl} record every {@code steps} X steps. */
+    public LoopConfig withLogEvery(int steps) {
+        return with("logEvery", steps);
+    }
+
+    /** This config keeping the newest {@code n} checkpoints. */
+    public LoopConfig withKeepCheckpoints(int n) {
+        return with("keepCheckpoints", n);
+    }
+
+    /** This config generating on {@code n} worker threads beside training (0: synchronous and deterministic). */
+    public LoopConfig withGenerationWorkers(int n) {
+        return with("generationWorkers", n);
+    }
+
+    /** This config whose teacher samples its answers in generation ({@code true}), or answers greedily. */
+    public LoopConfig withSampledTeacher(boolean sampled) {
+        return with("sampledTeacher", sampled);
+    }
+
+    /** This config with an H′ of {@code n} layers. */
+    public LoopConfig withAskerLayers(int n) {
+        return with("askerLayers", n);
+    }
+
+    /** This config granting H′ one call to H per X step while its fresh-transcript loss is at least {@code band} */
+    public LoopConfig withAskerLossBand(double band) {
+        return with("askerLossBand", band);
+    }
+
+    /** This config with a share {@code p} of random subanswers in H's transcripts for H′. */
+    public LoopConfig withAskerCallNoise(double p) {
+        return with("askerCallNoise", p);
+    }
+
+    /** This config injecting errors into a share of the subanswers and of the overseer's final answers. */
+    public LoopConfig withInjectedErrors(double subanswers, double overseerAnswers) {
+        return with("subanswerErrorRate", subanswers).with("overseerErrorRate", overseerAnswers);
+    }
+
     /**
      * The config saved in a run's state (strict: unknown or missing fields are errors naming them, except fields added
      * since runs were first saved, which take the value that gives the old behaviour: {@code generationWorkers} 0,

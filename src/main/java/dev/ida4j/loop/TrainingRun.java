@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
 /**
  * A training run in a run directory: the loop, its log ({@code metrics.jsonl}, one record every {@code logEvery}
  * steps plus evaluation records), its checkpoints, resume, and the stop rule (steps or minutes). Prints one
- * progress line per log record to {@code out}.
+ * row per log record to {@code out} ({@link ProgressTable}).
  *
  * <pre>
  * runDir/
@@ -47,6 +47,7 @@ public final class TrainingRun {
     private List<Backend> generationBackends = List.of();   // one per generation worker the config asks for
     private List<Transcript> human = List.of();
     private boolean tensorBoard;
+    private final ProgressTable table;
 
     public TrainingRun(Backend backend, LoopConfig cfg, Path runDir, PrintStream out) {
         this.backend = backend;
@@ -54,6 +55,7 @@ public final class TrainingRun {
         this.runDir = runDir;
         this.out = out;
         this.checkpoints = new Checkpoints(backend);
+        this.table = new ProgressTable(out, cfg.mode());
     }
 
     /** Told at the start and after every X step, for a progress display. */
@@ -257,11 +259,9 @@ public final class TrainingRun {
                 .put("h_calls", loop.overseerCalls());
         s.teacherByClass.perClass().forEach((c, a) -> r.put("class_teacher/" + c, a));
         s.targetsByClass.perClass().forEach((c, a) -> r.put("class_targets/" + c, a));
-        String asker = "";
-        if (loop.askerTraining != null) {
-            AskerTraining a = loop.askerTraining;
+        AskerTraining a = loop.askerTraining;
+        if (a != null) {
             r.put("loss_asker", a.lastLoss).put("loss_asker_fresh", a.freshLoss).put("asker_steps", a.steps);
-            asker = String.format(Locale.ROOT, "  H′ loss %.4f  H calls %d", a.freshLoss, a.calls);
         }
         r.write();
         if (s.normSum == 0 && s.lossSum > 0 && !stallSaid) {
@@ -272,13 +272,10 @@ public final class TrainingRun {
                     s.steps, s.lossSum / s.steps, cfg.lr());
             stallSaid = true;
         }
-        out.printf(Locale.ROOT,
-                "step %6d  size %2d%s  loss %.4f  train %.3f  teacher %.3f  targets %.3f  agree %.3f%s%n",
-                loop.step, loop.curriculum.size(),
-                loop.curriculum.level() > 0 ? " level " + loop.curriculum.level() : "", s.lossSum / s.steps,
-                s.trainAccuracySum / s.steps,
-                s.teacherAccuracySum / s.generationBatches, s.targetAccuracySum / s.generationBatches,
-                loop.curriculum.agreement(), asker);
+        table.row(loop.step, loop.curriculum.size(), loop.curriculum.level(), s.lossSum / s.steps,
+                s.trainAccuracySum / s.steps, s.teacherAccuracySum / s.generationBatches,
+                s.targetAccuracySum / s.generationBatches, loop.curriculum.agreement(),
+                a != null ? a.freshLoss : Double.NaN, loop.overseerCalls());
     }
 
     private double evaluate(IdaLoop loop, MetricsLog log, Rng rng) throws IOException {

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,5 +69,46 @@ class LaunchersTest {
         assertThat(p.exitValue()).as(out).isEqualTo(1);
         assertThat(out).contains("start java with --add-modules jdk.incubator.vector")
                 .doesNotContain("NoClassDefFoundError").doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldLeaveTheIncubatorWarningOutOfHelpAndVersionOnly() throws Exception {
+        // the launcher in a folder of its own, whose up-to-date jar is only a manifest pointing at this build's classes
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Files.copy(Path.of("ida4j"), root.resolve("ida4j"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.writeString(root.resolve("pom.xml"), "<project>\n  <version>0</version>\n</project>\n");
+        for (String d : List.of("src/main", "bindings", "native")) {
+            Files.createDirectories(root.resolve(d));
+        }
+        StringBuilder classPath = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            classPath.append(' ').append(Path.of(entry).toUri());
+        }
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath.substring(1));
+        Files.createDirectories(root.resolve("target"));
+        try (var jar = new JarOutputStream(Files.newOutputStream(root.resolve("target/ida4j-0-cli.jar")), manifest)) {
+            jar.flush();
+        }
+        String warning = "Using incubator modules";
+        for (String args : List.of("--version", "--help", "help train", "train --help")) {
+            String out = launch(root, args.split(" "));
+            assertThat(out).as(args).doesNotContain(warning).doesNotContain("ida4j: building");
+        }
+        // and the warning is there for a command that computes, so its absence above means something
+        assertThat(launch(root, "bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--reps", "1")).contains(warning)
+                .contains("GFLOP/s");
+    }
+
+    private static String launch(Path root, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(root.resolve("ida4j").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
     }
 }

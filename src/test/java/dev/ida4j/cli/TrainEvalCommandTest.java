@@ -38,8 +38,8 @@ class TrainEvalCommandTest {
         assertThat(io.out().lines().filter(l -> l.startsWith("round ")))
                 .singleElement().asString()
                 .matches("round [1-9]\\d* step 2: teacher [01]\\.\\d{3} targets [01]\\.\\d{3} size 4 H-calls [1-9]\\d*");
-        assertThat(io.out()).containsPattern("learned: the teacher answers \\d+\\.\\d % of \\d+ fresh size-4 questions"
-                + " right by itself \\(wilds1 \\d+ %, wilds2 \\d+ %");
+        assertThat(io.out()).containsPattern("learned: the teacher alone answers \\d+\\.\\d % of \\d+ fresh size-4"
+                + " questions\n  by class: wilds1 \\d+ %, wilds2 \\d+ %");
         assertThat(run.resolve("checkpoints/step-2/model.safetensors")).exists();
         assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).startsWith("{\"step\":"));
@@ -264,6 +264,24 @@ class TrainEvalCommandTest {
         assertThat(lines.getFirst()).isEqualTo("ida4j: " + config + ":1: bogus0 = 0: unknown key");
         assertThat(lines).filteredOn(l -> l.contains("valid keys: task, mode, size")).hasSize(1);
         assertThat(io.err().length()).isLessThan(5_000);
+    }
+
+    @Test
+    void shouldLogATableUnderEightyColumnsWithItsHeaderInView() {
+        Path run = tmp.resolve("run");
+        assertThat(Main.run("train", "--task", "union-find", "--size", "8", "--steps", "21", "--log-every", "1",
+                "--eval-every", "10", "--out", run.toString())).isZero();
+        List<String> lines = io.out().lines().toList();
+        // amplification's columns; the header again after 20 rows, so that a long log keeps it in view
+        assertThat(lines).filteredOn(l -> l.matches(" +step +size +loss +train +teacher +targets +agree +H′ loss"
+                + " +H calls")).hasSize(2);
+        assertThat(lines).filteredOn(l -> l.matches(" +\\d+ +8 +\\d+\\.\\d{4}( +([01]\\.\\d{3}|-)){4} +\\d\\.\\d{4} +\\d+"))
+                .as(io.out()).hasSize(21);
+        // what a terminal of 80 columns shows unwrapped: every line but those naming the run directory
+        assertThat(lines).filteredOn(l -> !l.contains(run.toString())).isNotEmpty()
+                .allSatisfy(l -> assertThat(l.codePointCount(0, l.length())).as(l).isLessThan(80));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("learned: the teacher alone answers"))
+                .anySatisfy(l -> assertThat(l).startsWith("  by class: ").contains("depth1"));
     }
 
     @Test

@@ -37,12 +37,12 @@ class TrainInterruptTest {
         return new ProcessBuilder(cmd).start();
     }
 
-    /** Reads the child's standard output until its first step's log line. */
+    /** Reads the child's standard output until its first step's row in the log. */
     private static BufferedReader afterFirstStep(Process p) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         for (String line = out.readLine(); ; line = out.readLine()) {
             assertThat(line).as("the child's output before its first step").isNotNull();
-            if (line.startsWith("step ")) {
+            if (line.matches(" +\\d+ +\\d+ .*")) {   // a row of the step table
                 return out;
             }
         }

@@ -3,12 +3,55 @@ package dev.ida4j.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 class LoopConfigTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Test
+    void shouldChangeOnlyTheFieldsEachTypedSetterNames() {
+        LoopConfig base = LoopConfig.defaults("wildcard-search", Mode.AMPLIFICATION, 16, 10, 0, 3);
+        Map<LoopConfig, Map<String, Object>> changed = new LinkedHashMap<>();
+        changed.put(base.withSteps(7), Map.of("steps", 7L));
+        changed.put(base.withMinutes(2.5), Map.of("minutes", 2.5));
+        changed.put(base.withSeed(9), Map.of("seed", 9L));
+        changed.put(base.withBatch(40), Map.of("trainContexts", 40));
+        changed.put(base.withLr(3e-4f), Map.of("lr", 3e-4f));
+        changed.put(base.withDepth(2), Map.of("depth", 2));
+        changed.put(base.withThreads(2), Map.of("threads", 2));
+        changed.put(base.withEvaluation(30, 12), Map.of("evalEvery", 30, "evalContexts", 12));
+        changed.put(base.withCheckpointEvery(40), Map.of("checkpointEvery", 40));
+        changed.put(base.withStartSize(4), Map.of("startSize", 4));
+        changed.put(base.withPreset("paper"), Map.of("preset", "paper"));
+        changed.put(base.withPreLayerNorm(true), Map.of("preLayerNorm", true));
+        changed.put(base.withDropout(0.25f), Map.of("dropout", 0.25f));
+        changed.put(base.withGenerationBatch(24), Map.of("generationContexts", 24));
+        changed.put(base.withReplayBuffer(900, 90), Map.of("bufferContexts", 900, "minBufferContexts", 90));
+        changed.put(base.withEmaHorizon(77), Map.of("emaHorizon", 77));
+        changed.put(base.withPromotion(0.9, 5), Map.of("promoteAt", 0.9, "promoteMinBatches", 5));
+        changed.put(base.withLevelCurriculum(true), Map.of("levelCurriculum", true));
+        changed.put(base.withLogEvery(5), Map.of("logEvery", 5));
+        changed.put(base.withKeepCheckpoints(7), Map.of("keepCheckpoints", 7));
+        changed.put(base.withGenerationWorkers(3), Map.of("generationWorkers", 3));
+        changed.put(base.withSampledTeacher(true), Map.of("sampledTeacher", true));
+        changed.put(base.withAskerLayers(3), Map.of("askerLayers", 3));
+        changed.put(base.withAskerLossBand(0.5), Map.of("askerLossBand", 0.5));
+        changed.put(base.withAskerCallNoise(0.2), Map.of("askerCallNoise", 0.2));
+        changed.put(base.withInjectedErrors(0.1, 0.2), Map.of("subanswerErrorRate", 0.1, "overseerErrorRate", 0.2));
+        ObjectNode before = JSON.valueToTree(base);
+        changed.forEach((cfg, fields) -> {
+            ObjectNode expected = before.deepCopy();
+            fields.forEach((k, v) -> {
+                assertThat(before.get(k)).as(k).isNotEqualTo(JSON.valueToTree(v));
+                expected.set(k, JSON.valueToTree(v));
+            });
+            assertThat((Object) JSON.valueToTree(cfg)).as(fields.toString()).isEqualTo(expected);
+        });
+    }
 
     @Test
     void shouldReadAConfigSavedBeforeGenerationWorkersExistedAsSynchronous() {

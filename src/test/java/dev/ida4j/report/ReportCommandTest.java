@@ -132,7 +132,7 @@ class ReportCommandTest {
         // 3 steps, logged at step 2: the last calls to H are in the final evaluation's record, at step 3
         assertThat(Main.run("train", "--task", "union-find", "--size", "8", "--steps", "3", "--log-every", "2",
                 "--eval-every", "100", "--out", run.toString())).isZero();
-        Matcher done = Pattern.compile("done: 3 steps, .*, (\\d+) H calls;").matcher(io.out());
+        Matcher done = Pattern.compile("^done: 3 steps, .*, (\\d+) H calls$", Pattern.MULTILINE).matcher(io.out());
         assertThat(done.find()).as(io.out()).isTrue();
         long calls = Long.parseLong(done.group(1));
         assertThat(Main.run("report", run.toString())).isZero();
