@@ -73,8 +73,26 @@ public final class Amplifier {
         }
         List<List<Transcript>> result = new ArrayList<>(contexts.size());
         forEachChunk(contexts, questions, (chunk, ctx, qs) -> {
-            Transcript[] ts = solve(chunk, ctx, qs, overseer, depth, rng, decoding);
+            Transcript[] ts = solve(chunk, ctx, qs, overseer, depth, rng, decoding, null);
             split(ts, ctx, chunk.size(), result);
+        });
+        return result;
+    }
+
+    /**
+     * {@link #amplify}, keeping each question's whole tree: what answered every subquestion at every depth. The same
+     * inputs and seed give the same transcripts as {@link #amplify} (recording draws nothing).
+     */
+    public List<List<Tree>> amplifyTraced(List<? extends Context> contexts, List<List<int[]>> questions,
+                                          Overseer overseer, int depth, RandomGenerator rng, Decoding decoding) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("amplification depth must be at least 1, got " + depth);
+        }
+        List<List<Tree>> result = new ArrayList<>(contexts.size());
+        forEachChunk(contexts, questions, (chunk, ctx, qs) -> {
+            Tree[] trees = new Tree[qs.length];
+            solve(chunk, ctx, qs, overseer, depth, rng, decoding, trees);
+            split(trees, ctx, chunk.size(), result);
         });
         return result;
     }
@@ -122,13 +140,19 @@ public final class Amplifier {
         }
     }
 
-    /** Runs the overseer's trees for {@code questions} to completion; subquestions go one level down. */
+    /**
+     * Runs the overseer's trees for {@code questions} to completion; subquestions go one level down. With
+     * {@code trees} (else null), records each question's tree into it.
+     */
     private Transcript[] solve(List<? extends Context> chunk, int[] contextOf, int[][] questions, Overseer overseer,
-                               int depth, RandomGenerator rng, Decoding decoding) {
+                               int depth, RandomGenerator rng, Decoding decoding, Tree[] trees) {
         int n = questions.length;
         Transcript[] ts = new Transcript[n];
         for (int i = 0; i < n; i++) {
             ts[i] = new Transcript(questions[i], overseer.slots());
+            if (trees != null) {
+                trees[i] = new Tree(ts[i]);
+            }
         }
         List<Transcript> open = new ArrayList<>(n);
         int[] openIndex = new int[n];
@@ -158,11 +182,20 @@ public final class Amplifier {
                         int[] sq = ask.subquestion();
                         Context context = chunk.get(contextOf[openIndex[j]]);
                         t.ask(sq);
+                        Tree tree = trees == null ? null : trees[openIndex[j]];
                         if (Vocabulary.isBlank(sq)) {
                             t.reply(new int[task.answerLength()]);
+                            if (tree != null) {
+                                tree.replied(Tree.Source.BLANK, null, false);
+                            }
                         } else if (task.isPrimitive(sq)) {
                             counters.primitiveAnswers++;
-                            t.reply(corrupt(sq, task.answerPrimitive(context, sq, rng), rng));
+                            int[] truth = task.answerPrimitive(context, sq, rng);
+                            int[] reply = corrupt(sq, truth, rng);
+                            t.reply(reply);
+                            if (tree != null) {
+                                tree.replied(Tree.Source.ENVIRONMENT, null, reply != truth);
+                            }
                         } else {
                             subquestions[pending] = sq;
                             pendingOf[pending++] = j;
@@ -179,8 +212,10 @@ public final class Amplifier {
                 subContext[p] = contextOf[openIndex[pendingOf[p]]];
             }
             int[][] subAnswers;
+            Tree[] subTrees = trees != null && depth > 1 ? new Tree[pending] : null;
             if (depth > 1) {
-                subAnswers = finalAnswers(solve(chunk, subContext, subQs, overseer, depth - 1, rng, decoding));
+                subAnswers = finalAnswers(solve(chunk, subContext, subQs, overseer, depth - 1, rng, decoding,
+                        subTrees));
             } else if (decoding == Decoding.GREEDY_FRESH_REPEATS) {
                 boolean[] repeat = new boolean[pending];
                 for (int p = 0; p < pending; p++) {
@@ -192,7 +227,12 @@ public final class Amplifier {
                         abstainBelow);
             }
             for (int p = 0; p < pending; p++) {
-                open.get(pendingOf[p]).reply(corrupt(subQs[p], subAnswers[p], rng));
+                int[] reply = corrupt(subQs[p], subAnswers[p], rng);
+                open.get(pendingOf[p]).reply(reply);
+                if (trees != null) {
+                    trees[openIndex[pendingOf[p]]].replied(depth > 1 ? Tree.Source.AMPLIFIED : Tree.Source.MODEL,
+                            subTrees == null ? null : subTrees[p], reply != subAnswers[p]);
+                }
             }
         }
     }

@@ -113,6 +113,10 @@ final class TrainCommand implements Callable<Integer> {
     Integer batch;
     @Option(names = "--steps-per-generation", description = "X steps per generation batch (default 2)")
     Integer stepsPerGeneration;
+    @Option(names = "--trace-every", paramLabel = "N", description = "every N X steps, write the trees of 2 contexts"
+            + " of the next generation batch (the targets X trains on) to RUN/traces/step-N.jsonl; ida4j report"
+            + " shows them (default: never)")
+    int traceEvery;
     @Option(names = "--tensorboard", description = "also write the metrics as TensorBoard scalars into"
             + " RUN/tensorboard (tensorboard --logdir RUN)")
     boolean tensorboard;
@@ -137,6 +141,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (traceEvery < 0) {
+            throw new Main.UsageException("--trace-every " + traceEvery + " must be >= 0");
+        }
         boolean resuming = resume != null;
         Plan p = resuming ? resumed() : fresh();
         LoopConfig cfg = p.cfg();
@@ -172,6 +179,7 @@ final class TrainCommand implements Callable<Integer> {
                 s = new TrainingRun(backend, cfg, p.dir(), progress.lines())
                         .withGenerationBackends(workers)
                         .withTensorBoard(p.tensorBoard())
+                        .withTraces(traceEvery)
                         .onStep((step, seconds) -> progress.update(bySteps ? step : seconds, step, "steps"))
                         .stopWhen(Interrupts::requested)
                         .withHumanTranscripts(p.human())
@@ -261,8 +269,8 @@ final class TrainCommand implements Callable<Integer> {
                 .toList();
         if (config != null || !others.isEmpty()) {
             throw new Main.UsageException("--resume continues a run with its own configuration; only --steps,"
-                    + " --minutes, --threads, --device, --precision, --generation-workers, --tensorboard and"
-                    + " --transcripts may be given with it (not --" + (config != null ? "config" : others.getFirst())
+                    + " --minutes, --threads, --device, --precision, --generation-workers, --tensorboard,"
+                    + " --trace-every and --transcripts may be given with it (not --" + (config != null ? "config" : others.getFirst())
                     + ")");
         }
         MatmulPrecision p = BenchCommand.precision(precision);
@@ -356,7 +364,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, TrainSettings.Setting> flags = new LinkedHashMap<>();
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             String key = o.longestName().substring(2);
-            if (!List.of("config", "resume", "help", "version", "transcripts").contains(key)) {
+            if (!List.of("config", "resume", "help", "version", "transcripts", "trace-every").contains(key)) {
                 flags.put(key, TrainSettings.flag(key, o.getValue()));
             }
         }

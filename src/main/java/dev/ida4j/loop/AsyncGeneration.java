@@ -118,7 +118,8 @@ final class AsyncGeneration implements AutoCloseable {
                         takeWeights();
                         long start = System.nanoTime();
                         Generation.Result r = generation.run(out, cfg.generationContexts(), draw,
-                                cfg.questionsPerContext(), overseer, cfg.depth(), data, answers);
+                                cfg.questionsPerContext(), overseer, cfg.depth(), data, answers,
+                                loop.tracedContexts());
                         int contexts = out.size();
                         int[] records = new int[contexts * out.recordLength()];
                         System.arraycopy(out.data(), 0, records, 0, records.length);

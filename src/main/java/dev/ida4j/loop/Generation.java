@@ -2,6 +2,7 @@ package dev.ida4j.loop;
 
 import dev.ida4j.amplify.Amplifier;
 import dev.ida4j.amplify.Decoding;
+import dev.ida4j.amplify.Tree;
 import dev.ida4j.overseer.Overseer;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.task.Context;
@@ -44,7 +45,11 @@ final class Generation {
      * and the accuracies of the teacher's answers and of the targets, logged and never used for training.
      */
     record Result(double agreement, double judgedAgreement, ClassAccuracy teacher, ClassAccuracy targets,
-                  int questions) {
+                  int questions, Traced traced) {
+    }
+
+    /** The trees of a batch's first contexts, kept when asked for ({@code train --trace-every}). */
+    record Traced(List<Context> contexts, List<List<Tree>> trees) {
     }
 
     /**
@@ -53,13 +58,32 @@ final class Generation {
      */
     Result run(RecordBuffer buffer, int contexts, Curriculum.Draw draw, int questionsPerContext, Overseer overseer,
                int depth, RandomGenerator dataRng, RandomGenerator answerRng) {
+        return run(buffer, contexts, draw, questionsPerContext, overseer, depth, dataRng, answerRng, 0);
+    }
+
+    /**
+     * {@link #run}, keeping the trees of the first {@code traced} contexts' targets (none in the supervised
+     * baseline); the targets are the same either way.
+     */
+    Result run(RecordBuffer buffer, int contexts, Curriculum.Draw draw, int questionsPerContext, Overseer overseer,
+               int depth, RandomGenerator dataRng, RandomGenerator answerRng, int traced) {
         Questions qs = Questions.sample(task, contexts, draw, questionsPerContext, dataRng);
         List<List<int[]>> direct = amplifier.answerDirectly(qs.contexts(), qs.questions(),
                 sampledTeacher ? answerRng : null);
-        List<List<int[]>> targets = overseer == null
-                ? qs.truth(task)
-                : answers(amplifier.amplify(qs.contexts(), qs.questions(), overseer, depth, answerRng,
-                decoding(sampledTeacher)));
+        List<List<int[]>> targets;
+        Traced kept = null;
+        if (overseer == null) {
+            targets = qs.truth(task);
+        } else if (traced > 0) {
+            List<List<Tree>> trees = amplifier.amplifyTraced(qs.contexts(), qs.questions(), overseer, depth,
+                    answerRng, decoding(sampledTeacher));
+            targets = answers(trees.stream().map(ts -> ts.stream().map(Tree::transcript).toList()).toList());
+            int k = Math.min(traced, contexts);
+            kept = new Traced(List.copyOf(qs.contexts().subList(0, k)), List.copyOf(trees.subList(0, k)));
+        } else {
+            targets = answers(amplifier.amplify(qs.contexts(), qs.questions(), overseer, depth, answerRng,
+                    decoding(sampledTeacher)));
+        }
         Agreement all = new Agreement();
         Agreement judged = new Agreement();
         for (int c = 0; c < contexts; c++) {
@@ -81,7 +105,7 @@ final class Generation {
         double judgedAgreement = judged.total() == 0 ? Double.NaN
                 : excludeModalAnswer ? judged.withoutModal() : judged.raw();
         return new Result(all.raw(), judgedAgreement, qs.grade(task, direct), qs.grade(task, targets),
-                (int) all.total());
+                (int) all.total(), kept);
     }
 
     /** How the teacher answers subquestions in generation and in H's transcripts for H′. */

@@ -4,6 +4,7 @@ import dev.ida4j.amplify.Amplifier;
 import dev.ida4j.amplify.Counters;
 import dev.ida4j.amplify.Decoding;
 import dev.ida4j.amplify.DirectModel;
+import dev.ida4j.amplify.Tree;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.checkpoint.Checkpoints;
 import dev.ida4j.model.answerer.Answerer;
@@ -23,12 +24,15 @@ import dev.ida4j.random.Rng;
 import dev.ida4j.task.Task;
 import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorArena;
+import dev.ida4j.trace.TraceRecorder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Iterated amplification, synchronously and deterministically: every {@code stepsPerGeneration} X steps one
@@ -76,6 +80,11 @@ public final class IdaLoop implements AutoCloseable {
     long generations;
     long targetQuestions;              // questions given targets, over the whole run
     private AsyncGeneration async;     // null unless generation runs on a worker
+    /** Contexts of a generation batch whose trees a trace keeps. */
+    static final int TRACED_CONTEXTS = 2;
+    private final AtomicBoolean traceWanted = new AtomicBoolean();
+    private volatile Consumer<List<ObjectNode>> traceSink;   // null unless traced
+    private TraceRecorder traceRecorder;
     private long asyncBase = -1;       // generations when the buffer first held its minimum, less step/ratio
     final LoopStats stats = new LoopStats();
 
@@ -275,6 +284,7 @@ public final class IdaLoop implements AutoCloseable {
                 xBuffer.add(Arrays.copyOfRange(b.records(), c * xBuffer.recordLength(),
                         (c + 1) * xBuffer.recordLength()));
             }
+            traced(b.result());
             generations++;
             targetQuestions += b.result().questions();
             counters.add(b.cost());
@@ -284,10 +294,37 @@ public final class IdaLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands a small sample of the generation batches' trees to {@code sink} as trace lines ({@code TRACES.md}):
+     * those of {@link #TRACED_CONTEXTS} contexts of the next batch generated after each {@link #requestTrace}. The
+     * targets are the same as without it; H′'s probabilities are those of its weights when the lines are made.
+     */
+    public void traceGenerations(Consumer<List<ObjectNode>> sink) {
+        this.traceSink = sink;
+        this.traceRecorder = new TraceRecorder(task, asker);
+    }
+
+    /** Asks for the trees of the next generation batch (see {@link #traceGenerations}). */
+    public void requestTrace() {
+        traceWanted.set(true);
+    }
+
+    /** The contexts to trace of the batch about to be generated: a pending request taken, or 0. */
+    int tracedContexts() {
+        return traceSink != null && targetOverseer != null && traceWanted.getAndSet(false) ? TRACED_CONTEXTS : 0;
+    }
+
+    private void traced(Generation.Result r) {
+        if (r.traced() != null) {
+            traceSink.accept(traceRecorder.lines(r.traced().contexts(), r.traced().trees(), step));
+        }
+    }
+
     private void generate() {
         long start = System.nanoTime();
         Generation.Result result = generation.run(xBuffer, cfg.generationContexts(), curriculum.draw(),
-                cfg.questionsPerContext(), targetOverseer, cfg.depth(), dataRng, answerRng);
+                cfg.questionsPerContext(), targetOverseer, cfg.depth(), dataRng, answerRng, tracedContexts());
+        traced(result);
         generations++;
         targetQuestions += result.questions();
         stats.generated(result, System.nanoTime() - start);
@@ -349,6 +386,22 @@ public final class IdaLoop implements AutoCloseable {
             default -> throw new IllegalArgumentException("unknown model '" + model
                     + "'; valid: teacher, student, amplified");
         };
+    }
+
+    /**
+     * Trace lines ({@code TRACES.md}) of Amplify(model) on {@code qs} at {@code depth}, greedy: "teacher" or
+     * "student" answering the subquestions, the run's overseer deciding (H′ in amplification mode, else H).
+     */
+    public List<ObjectNode> trace(String model, Questions qs, int depth) {
+        Amplifier a = switch (model) {
+            case "teacher" -> amplifier;
+            case "student" -> new Amplifier(task, Models.direct(student, cfg.trainContexts()), new Counters(), 0);
+            default -> throw new IllegalArgumentException("unknown model '" + model + "'; valid: teacher, student");
+        };
+        Overseer o = asker != null ? new LearnedOverseer(asker, layout, null) : new ScriptOverseer(task);
+        List<List<Tree>> trees = a.amplifyTraced(qs.contexts(), qs.questions(), o, depth, evalRng,
+                Decoding.GREEDY_FRESH_REPEATS);
+        return new TraceRecorder(task, asker).lines(qs.contexts(), trees, -1);
     }
 
     @Override

@@ -7,14 +7,20 @@ import dev.ida4j.overseer.Transcript;
 import dev.ida4j.random.Rng;
 import dev.ida4j.checkpoint.CheckpointException;
 import dev.ida4j.checkpoint.Checkpoints;
+import dev.ida4j.trace.TraceFiles;
+import dev.ida4j.trace.TraceSummary;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A training run in a run directory: the loop, its log ({@code metrics.jsonl}, one record every {@code logEvery}
@@ -27,6 +33,7 @@ import java.util.function.BooleanSupplier;
  *   metrics.jsonl                 one JSON object per record
  *   tensorboard/                  the same records as TensorBoard scalars, when asked for
  *   checkpoints/step-N/           model.safetensors, optimizer.safetensors, replay.safetensors, state.json
+ *   traces/step-N.jsonl           a sample of the generation batches' trees, when asked for (TRACES.md)
  * </pre>
  */
 public final class TrainingRun {
@@ -47,6 +54,10 @@ public final class TrainingRun {
     private List<Backend> generationBackends = List.of();   // one per generation worker the config asks for
     private List<Transcript> human = List.of();
     private boolean tensorBoard;
+    /** Trace files a run writes at most: a few MB each at size 64, so that tracing stays bounded. */
+    static final int MAX_TRACE_FILES = 1000;
+    private int traceEvery;               // 0: no traces
+    private int traceFiles;               // in traces/ so far
     private final ProgressTable table;
 
     public TrainingRun(Backend backend, LoopConfig cfg, Path runDir, PrintStream out) {
@@ -108,6 +119,20 @@ public final class TrainingRun {
     }
 
     /**
+     * Writes a sample of the generation batches' trees every {@code steps} X steps (0: never) to
+     * {@code traces/step-N.jsonl}: those of {@link IdaLoop#TRACED_CONTEXTS} contexts of the first batch generated
+     * from that step on, the very targets X trains on ({@code TRACES.md}); at most {@value #MAX_TRACE_FILES} files
+     * in a run.
+     */
+    public TrainingRun withTraces(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("trace interval " + steps + " must be >= 0");
+        }
+        this.traceEvery = steps;
+        return this;
+    }
+
+    /**
      * What a finished run reports: where it stopped, whether a stop request ended it early, the step of the newest
      * checkpoint this process committed (-1 when none) and, when the one due at the end could not be written, why.
      */
@@ -145,6 +170,10 @@ public final class TrainingRun {
                 savedStep = resumedAt;
                 out.printf(Locale.ROOT, "resumed from %s (step %d)%n", used, resumedAt);
             }
+            if (traceEvery > 0) {
+                traceFiles = TraceFiles.ofRun(runDir.resolve("traces")).size();
+                loop.traceGenerations(lines -> writeTrace(loop.step, lines));
+            }
             if (cfg.generationWorkers() > 0) {
                 if (generationBackends.size() != cfg.generationWorkers()) {
                     throw new IllegalStateException(cfg.generationWorkers() + " generation workers need a backend"
@@ -172,6 +201,9 @@ public final class TrainingRun {
                     if (stopRequested.getAsBoolean()) {
                         interrupted = true;
                         break;
+                    }
+                    if (traceEvery > 0 && loop.step % traceEvery == 0 && traceFiles < MAX_TRACE_FILES) {
+                        loop.requestTrace();
                     }
                     loop.runStep();
                     listener.stepped(loop.step, (System.nanoTime() - start) / 1e9);
@@ -224,6 +256,29 @@ public final class TrainingRun {
             // the previous checkpoints are intact; training goes on and the next checkpoint tries again
             out.println("checkpoint at step " + loop.step + " abandoned: " + e.getMessage());
             saveProblem = e.getMessage();
+        }
+    }
+
+    /** Writes one trace file; a failure says so once and ends the tracing, never the run. */
+    private void writeTrace(long step, List<ObjectNode> lines) {
+        if (traceFiles >= MAX_TRACE_FILES) {
+            return;
+        }
+        Path dir = runDir.resolve("traces");
+        Path file = dir.resolve("step-" + step + ".jsonl");
+        Path tmp = dir.resolve("step-" + step + ".jsonl.tmp");
+        try {
+            Files.createDirectories(dir);
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                TraceFiles.write(w, lines, new TraceSummary());
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (++traceFiles == MAX_TRACE_FILES) {
+                out.println("traces: " + MAX_TRACE_FILES + " files written in " + dir + ", the most a run writes");
+            }
+        } catch (IOException e) {
+            out.println("warning: traces stopped: " + e.getMessage());
+            traceFiles = MAX_TRACE_FILES;
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
  * A test model that knows the ground truth: it recognises each encoded context among those it was given and answers
  * with {@link Task#truth}. It records every question it is asked.
  */
-final class TruthModel implements DirectModel {
+public final class TruthModel implements DirectModel {
     private final Task task;
     private final List<? extends Context> known;
     private final int maxContexts;
@@ -23,8 +23,10 @@ final class TruthModel implements DirectModel {
     boolean zerosWhenSampled;
     /** The probability it reports for each of its answers. */
     double confidence = 1;
+    /** Planted answers: a question (its tokens as a list) asked of it gets this answer instead of the truth. */
+    public final java.util.Map<List<Integer>, int[]> planted = new java.util.HashMap<>();
 
-    TruthModel(Task task, List<? extends Context> known, int maxContexts) {
+    public TruthModel(Task task, List<? extends Context> known, int maxContexts) {
         this.task = task;
         this.known = known;
         this.maxContexts = maxContexts;
@@ -72,6 +74,7 @@ final class TruthModel implements DirectModel {
                 }
                 asked.add(question);
                 int[] answer = zerosWhenSampled && rng != null ? new int[la] : task.truth(encoded.get(c), question);
+                answer = planted.getOrDefault(Arrays.stream(question).boxed().toList(), answer);
                 System.arraycopy(answer, 0, out, (c * questions + q) * la, la);
             }
         }

@@ -260,14 +260,7 @@ public final class Asker implements AutoCloseable {
 
     /** Eval-mode loss and token accuracies of n transcripts (n, T); no gradients, no change to the model. */
     public Evaluation evaluate(int n, int[] transcripts) {
-        checkTranscripts("evaluate", n, transcripts, t);
-        decoder.invalidate();
-        upload(n, transcripts);
-        batchOnDevice = false;
-        forward(n, s, types, false);
-        float loss = loss(n);
-        Tensor logp = head(head.logp(), (long) n * s * v);
-        backend.copyOut(hostLogp, logp);
+        float loss = forwardLogp("evaluate", n, transcripts);
         long[] right = new long[TokenType.values().length];
         long[] total = new long[right.length];
         for (int b = 0; b < n; b++) {
@@ -285,6 +278,33 @@ public final class Asker implements AutoCloseable {
         int ans = TokenType.MAIN_ANSWER.ordinal();
         return new Evaluation(loss, total[sq] == 0 ? Double.NaN : (double) right[sq] / total[sq],
                 (double) right[ans] / total[ans]);
+    }
+
+    /**
+     * Eval-mode log-probability of each token of n transcripts (n, T) under H′, given the tokens before it, into
+     * {@code out} (n, T); 0 at the tokens H′ does not write (the question and the subanswers).
+     */
+    public void tokenLogProbs(int n, int[] transcripts, float[] out) {
+        forwardLogp("tokenLogProbs", n, transcripts);
+        for (int b = 0; b < n; b++) {
+            for (int i = 0; i < t; i++) {
+                int token = transcripts[b * t + i];
+                out[b * t + i] = cfg.typeOf(i).writtenByOverseer()
+                        ? hostLogp.getAtIndex(ValueLayout.JAVA_FLOAT, ((long) b * s + i) * v + token) : 0f;
+            }
+        }
+    }
+
+    /** Eval-mode forward of n transcripts (n, T), their log-probabilities copied to the host; returns the loss. */
+    private float forwardLogp(String caller, int n, int[] transcripts) {
+        checkTranscripts(caller, n, transcripts, t);
+        decoder.invalidate();
+        upload(n, transcripts);
+        batchOnDevice = false;
+        forward(n, s, types, false);
+        float loss = loss(n);
+        backend.copyOut(hostLogp, head(head.logp(), (long) n * s * v));
+        return loss;
     }
 
     static int argmax(MemorySegment values, long offset, int count) {
