@@ -25,27 +25,39 @@ import tools.jackson.databind.node.ObjectNode;
  * the first error on the path from the top; the summary counts it the same way.
  */
 class TraceRecorderTest {
-    private static final Task TASK = Tasks.byName("permutation-powering");
+    static final Task TASK = Tasks.byName("permutation-powering");
 
     /** Where the model answers in the first question's tree: the top's action k, amplified, and its child's action j. */
-    private record Leaf(int k, int j, int[] question) {
+    record Leaf(int k, int j, int[] question) {
+    }
+
+    /** Trace lines of H's trees on {@code contexts} contexts, one question each, the first with a planted error. */
+    record Planted(Questions qs, Leaf leaf, int[] truth, int[] wrong, List<ObjectNode> lines) {
+        static Planted make(int contexts) {
+            Questions qs = Questions.sample(TASK, contexts, 8, 1, new Rng(7));
+            TruthModel model = new TruthModel(TASK, qs.contexts(), 4);
+            Leaf leaf = firstModelLeaf(amplify(qs, model).getFirst().getFirst());
+            // the planted answer: a well-formed one other than the truth
+            int[] truth = TASK.truth(qs.contexts().getFirst(), leaf.question());
+            int[] wrong = truth;
+            for (long seed = 1; Arrays.equals(wrong, truth); seed++) {
+                wrong = TASK.randomAnswer(leaf.question(), new Rng(seed));
+            }
+            model.planted.put(Arrays.stream(leaf.question()).boxed().toList(), wrong);
+            return new Planted(qs, leaf, truth, wrong, new TraceRecorder(TASK).lines(qs.contexts(), amplify(qs, model),
+                    5));
+        }
     }
 
     @Test
     void shouldNameAPlantedWrongSubanswerOneLevelDownAsTheFirstError() {
-        Questions qs = Questions.sample(TASK, 1, 8, 1, new Rng(7));
+        Planted p = Planted.make(1);
+        Questions qs = p.qs();
         Context context = qs.contexts().getFirst();
-        TruthModel model = new TruthModel(TASK, qs.contexts(), 4);
-        Leaf leaf = firstModelLeaf(amplify(qs, model).getFirst().getFirst());
-        // the planted answer: a well-formed one other than the truth
-        int[] truth = TASK.truth(context, leaf.question());
-        int[] wrong = truth;
-        for (long seed = 1; Arrays.equals(wrong, truth); seed++) {
-            wrong = TASK.randomAnswer(leaf.question(), new Rng(seed));
-        }
-        model.planted.put(Arrays.stream(leaf.question()).boxed().toList(), wrong);
-
-        List<ObjectNode> lines = new TraceRecorder(TASK).lines(qs.contexts(), amplify(qs, model), 5);
+        Leaf leaf = p.leaf();
+        int[] truth = p.truth();
+        int[] wrong = p.wrong();
+        List<ObjectNode> lines = p.lines();
         assertThat(lines).hasSize(1);
         JsonNode line = lines.getFirst();
         assertThat(line.get("step").asLong()).isEqualTo(5);
