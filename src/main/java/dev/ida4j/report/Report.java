@@ -2,6 +2,7 @@ package dev.ida4j.report;
 
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.loop.RunDirectory;
+import dev.ida4j.trace.TraceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -56,8 +58,19 @@ public final class Report {
             plots.add(png);
             plots.add(svg);
         }
+        // the trees of runs trained with --trace-every, a viewer page each
+        Map<String, String> traces = new LinkedHashMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            List<Path> files = TraceFiles.ofRun(runs.get(i).dir().resolve("traces"));
+            if (!files.isEmpty()) {
+                String name = runs.size() == 1 ? "traces.html" : "traces-" + (i + 1) + ".html";
+                TraceFiles.writeViewer(outDir.resolve(name), files, "ida4j traces: " + runs.get(i).fullLabel()
+                        + " (" + files.size() + " generation batches)");
+                traces.put(runs.get(i).fullLabel(), name);
+            }
+        }
         Path page = outDir.resolve(PAGE);
-        ReportPage.write(page, runs, figures, warnings);
+        ReportPage.write(page, runs, figures, warnings, traces);
         return new Written(page, plots, warnings);
     }
 

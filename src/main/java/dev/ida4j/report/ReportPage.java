@@ -35,8 +35,9 @@ final class ReportPage {
     private ReportPage() {
     }
 
-    static void write(Path file, List<ReportRun> runs, List<Figure> figures, List<String> warnings)
-            throws IOException {
+    /** The page; {@code traces}: each traced run's label and its viewer page's file name. */
+    static void write(Path file, List<ReportRun> runs, List<Figure> figures, List<String> warnings,
+                      Map<String, String> traces) throws IOException {
         Set<String> tasks = new LinkedHashSet<>();
         runs.forEach(r -> tasks.add(r.task()));
         StringBuilder h = new StringBuilder();
@@ -53,6 +54,13 @@ final class ReportPage {
         summary(h, runs);
         for (ReportRun r : runs) {
             config(h, r);
+        }
+        if (!traces.isEmpty()) {
+            h.append("<h2>Traces</h2>\n<p>Trees of the generation batches that runs trained with"
+                    + " <code>--trace-every</code> recorded, node by node, with the ground truth:</p>\n<ul>\n");
+            traces.forEach((label, href) -> h.append("<li><a href=\"").append(esc(href)).append("\">")
+                    .append(esc(label)).append("</a></li>\n"));
+            h.append("</ul>\n");
         }
         for (Figure f : figures) {
             h.append("<figure id=\"").append(esc(f.name())).append("\">\n<h2>").append(esc(f.title()))
