@@ -82,6 +82,32 @@ class TraceCommandTest {
     }
 
     @Test
+    void shouldLeaveADeterministicRunsWeightsAndLogUnchanged() throws IOException {
+        for (String mode : List.of("amplification", "noasker")) {
+            Path plain = tmp.resolve(mode + "-plain");
+            Path traced = tmp.resolve(mode + "-traced");
+            for (Path run : List.of(plain, traced)) {
+                List<String> args = new ArrayList<>(List.of("train", "--task", "union-find", "--mode", mode, "--size",
+                        "8", "--steps", "6", "--log-every", "2", "--eval-every", "6", "--out", run.toString()));
+                if (run == traced) {
+                    args.addAll(List.of("--trace-every", "1"));
+                }
+                assertThat(Main.run(args.toArray(String[]::new))).isZero();
+            }
+            assertThat(traced.resolve("traces")).isNotEmptyDirectory();
+            assertThat(Files.readAllBytes(traced.resolve("checkpoints/step-6/model.safetensors")))
+                    .isEqualTo(Files.readAllBytes(plain.resolve("checkpoints/step-6/model.safetensors")));
+            assertThat(withoutTimes(traced)).isEqualTo(withoutTimes(plain));
+        }
+    }
+
+    /** The metrics log without its wall-clock figures. */
+    private static List<String> withoutTimes(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+                .map(l -> l.replaceAll("\"(questions_per_s|generation_s|train_s|elapsed_s)\":[^,}]*", "")).toList();
+    }
+
+    @Test
     void shouldTraceHsTreesOfANoaskerRunAtTheDepthAskedFor() throws IOException {
         Path run = tmp.resolve("run");
         assertThat(Main.run("train", "--task", "permutation-powering", "--mode", "noasker", "--size", "6", "--steps",
