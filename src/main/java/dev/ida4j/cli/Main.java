@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "ida4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Iterated amplification engine: training, evaluation, reports, human oversight and benchmarks.",
-        subcommands = {TrainCommand.class, EvalCommand.class, TraceCommand.class, BenchCommand.class, OverseeCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, TraceCommand.class, BenchCommand.class,
+                OverseeCommand.class,
                 InspectCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** The exit code after a sticky CUDA error, distinct so that a supervisor knows to restart. */

@@ -7,7 +7,6 @@ import dev.ida4j.loop.Questions;
 import dev.ida4j.loop.RunDirectory;
 import dev.ida4j.oversight.TranscriptRecord;
 import dev.ida4j.random.Rng;
-import dev.ida4j.task.Task;
 import dev.ida4j.task.Tasks;
 import dev.ida4j.trace.TraceFiles;
 import dev.ida4j.trace.TraceRecorder;
@@ -18,7 +17,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
                 + " the ground truth, and write the viewer page.")
 final class TraceCommand implements Runnable {
     private static final int MAX_CONTEXTS = 10_000;
+    private static final int CHUNK = 10;   // contexts per batched amplification
     @Option(names = "--run", description = "run directory (its newest intact checkpoint is used)")
     Path run;
     @Option(names = "--transcripts", description = "a person's transcripts (oversee's journal or its JSONL export)"
@@ -74,12 +73,24 @@ final class TraceCommand implements Runnable {
         }
         try {
             requireTraceFolder();
-            List<ObjectNode> lines = run != null ? fromRun() : fromTranscripts();
+            LoopConfig cfg = run != null ? RunDirectory.config(run) : null;
+            int n = size != null ? size : cfg != null ? cfg.size() : 0;
+            if (cfg != null && n > cfg.size()) {
+                throw new Main.UsageException("--size " + n + " exceeds the size the run's model was built for ("
+                        + cfg.size() + ")");
+            }
+            List<TranscriptRecord> records = run != null ? List.of() : TranscriptRecord.readAll(transcripts);
             Files.createDirectories(out);
             TraceSummary summary = new TraceSummary();
             Path file = out.resolve("traces.jsonl");
             try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                TraceFiles.write(w, lines, summary);
+                if (run != null) {
+                    traceRun(cfg, n, w, summary);
+                } else {
+                    for (TranscriptRecord r : records) {
+                        TraceFiles.write(w, List.of(TraceRecorder.personLine(Tasks.byName(r.task()), r)), summary);
+                    }
+                }
             }
             Path page = out.resolve("index.html");
             TraceFiles.writeViewer(page, List.of(file), "ida4j traces: " + (run != null ? run : transcripts));
@@ -97,7 +108,8 @@ final class TraceCommand implements Runnable {
         }
         if (Files.isDirectory(out)) {
             try (var entries = Files.list(out)) {
-                if (entries.anyMatch(e -> !List.of("traces.jsonl", "index.html").contains(e.getFileName().toString()))) {
+                List<String> ours = List.of("traces.jsonl", "index.html");
+                if (entries.anyMatch(e -> !ours.contains(e.getFileName().toString()))) {
                     throw new Main.UsageException("--out " + out + " holds other files: trace needs a new or empty"
                             + " folder, or an earlier trace's");
                 }
@@ -105,42 +117,25 @@ final class TraceCommand implements Runnable {
         }
     }
 
-    private List<ObjectNode> fromRun() throws IOException {
-        LoopConfig cfg = RunDirectory.config(run);
-        int n = size != null ? size : cfg.size();
-        if (n > cfg.size()) {
-            throw new Main.UsageException("--size " + n + " exceeds the size the run's model was built for ("
-                    + cfg.size() + ")");
-        }
+    /** Traces fresh questions a chunk of contexts at a time, each chunk's lines written before the next is made. */
+    private void traceRun(LoopConfig cfg, int n, Writer w, TraceSummary summary) throws IOException {
         try (Backend backend = BenchCommand.backend("cpu", threads);
              IdaLoop loop = new IdaLoop(backend, cfg)) {
             loop.restoreModels(backend, run, m -> System.err.println("ida4j: warning: " + m));
             Questions qs = Questions.sample(loop.task(), contexts, n, 0, new Rng(seed));
-            List<ObjectNode> lines = new ArrayList<>();
-            int chunk = 10;
             try (ProgressLine progress = ProgressLine.start("trace", contexts, "contexts")) {
                 progress.update(0, 0, "contexts");
-                for (int from = 0; from < contexts; from += chunk) {
-                    int to = Math.min(contexts, from + chunk);
+                for (int from = 0; from < contexts; from += CHUNK) {
+                    int to = Math.min(contexts, from + CHUNK);
                     List<ObjectNode> part = loop.trace(model, new Questions(qs.contexts().subList(from, to),
                             qs.questions().subList(from, to)), depth != null ? depth : cfg.depth());
                     for (ObjectNode l : part) {
                         l.put("context", l.get("context").asInt() + from);
                     }
-                    lines.addAll(part);
+                    TraceFiles.write(w, part, summary);
                     progress.update(to, to, "contexts");
                 }
             }
-            return lines;
         }
-    }
-
-    private List<ObjectNode> fromTranscripts() throws IOException {
-        List<ObjectNode> lines = new ArrayList<>();
-        for (TranscriptRecord r : TranscriptRecord.readAll(transcripts)) {
-            Task task = Tasks.byName(r.task());
-            lines.add(TraceRecorder.personLine(task, r));
-        }
-        return lines;
     }
 }

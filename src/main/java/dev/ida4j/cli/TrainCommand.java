@@ -270,8 +270,8 @@ final class TrainCommand implements Callable<Integer> {
         if (config != null || !others.isEmpty()) {
             throw new Main.UsageException("--resume continues a run with its own configuration; only --steps,"
                     + " --minutes, --threads, --device, --precision, --generation-workers, --tensorboard,"
-                    + " --trace-every and --transcripts may be given with it (not --" + (config != null ? "config" : others.getFirst())
-                    + ")");
+                    + " --trace-every and --transcripts may be given with it (not --"
+                    + (config != null ? "config" : others.getFirst()) + ")");
         }
         MatmulPrecision p = BenchCommand.precision(precision);
         LoopConfig cfg;

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * The first step at which a transcript that another overseer wrote (H′, a person) parts from what the algorithmic
  * overseer H does on the same question and the same subanswers, and H's action there. Step {@code k} below
- * {@code asked} is the k-th subquestion; step {@code asked} is the final answer. A blank subquestion is what H′ writes
- * when H has nothing more to ask, so it parts from H only where H would still ask.
+ * {@code asked} is the k-th subquestion; step {@code asked} is the final answer. A blank subquestion is what H′
+ * writes when H has nothing more to ask, so it parts from H only where H would still ask.
  */
 record Deviation(int step, Action h) {
 

@@ -1,9 +1,10 @@
 package dev.ida4j.trace;
 
-import dev.ida4j.io.Utf8;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,18 +46,27 @@ public final class TraceFiles {
         int embedded = 0;
         int total = 0;
         for (Path file : files) {
-            List<String> lines = Utf8.read(file).lines().filter(l -> !l.isBlank()).toList();
-            for (int i = 0; i < lines.size(); i++) {
-                total++;
-                if (embedded == EMBEDDED) {
-                    continue;
+            // streamed: a large file is counted, not held
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                int number = 0;
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    number++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    total++;
+                    if (embedded == EMBEDDED) {
+                        continue;
+                    }
+                    try {
+                        TraceRecorder.JSON.readTree(line);
+                    } catch (JacksonException e) {
+                        throw new IOException(file + ":" + number + ": not a trace line: " + e.getOriginalMessage());
+                    }
+                    data.append(embedded++ == 0 ? "" : ",\n").append(line);
                 }
-                try {
-                    TraceRecorder.JSON.readTree(lines.get(i));
-                } catch (JacksonException e) {
-                    throw new IOException(file + ":" + (i + 1) + ": not a trace line: " + e.getOriginalMessage());
-                }
-                data.append(embedded++ == 0 ? "" : ",\n").append(lines.get(i));
+            } catch (CharacterCodingException e) {
+                throw new IOException(file + ": not UTF-8 (" + e + ")");
             }
         }
         data.append(']');

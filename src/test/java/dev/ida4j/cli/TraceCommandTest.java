@@ -126,7 +126,7 @@ class TraceCommandTest {
         assertThat(deeper).as("depth 2: subquestions amplified one level down").isTrue();
     }
 
-    /** Every node: H′'s odds of each action in (0, 1], H's alternative with its odds, the truth, a first error if wrong. */
+    /** Every node: H′'s odds of each action in (0, 1], H's alternative with its odds, the truths, a first error. */
     private static void checkNode(JsonNode node, boolean learned) {
         assertThat(node.get("overseer").asString()).isEqualTo(learned ? "H′" : "H");
         for (JsonNode a : node.get("actions")) {

@@ -275,7 +275,8 @@ class TrainEvalCommandTest {
         // amplification's columns; the header again after 20 rows, so that a long log keeps it in view
         assertThat(lines).filteredOn(l -> l.matches(" +step +size +loss +train +teacher +targets +agree +H′ loss"
                 + " +H calls")).hasSize(2);
-        assertThat(lines).filteredOn(l -> l.matches(" +\\d+ +8 +\\d+\\.\\d{4}( +([01]\\.\\d{3}|-)){4} +\\d\\.\\d{4} +\\d+"))
+        String row = " +\\d+ +8 +\\d+\\.\\d{4}( +([01]\\.\\d{3}|-)){4} +\\d\\.\\d{4} +\\d+";
+        assertThat(lines).filteredOn(l -> l.matches(row))
                 .as(io.out()).hasSize(21);
         // what a terminal of 80 columns shows unwrapped: every line but those naming the run directory
         assertThat(lines).filteredOn(l -> !l.contains(run.toString())).isNotEmpty()

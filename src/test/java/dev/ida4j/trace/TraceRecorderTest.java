@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 class TraceRecorderTest {
     static final Task TASK = Tasks.byName("permutation-powering");
 
-    /** Where the model answers in the first question's tree: the top's action k, amplified, and its child's action j. */
+    /** Where the model answers in the first question's tree: the top's action k, amplified, and its child's j. */
     record Leaf(int k, int j, int[] question) {
     }
 
