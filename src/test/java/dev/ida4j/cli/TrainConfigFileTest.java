@@ -211,8 +211,8 @@ class TrainConfigFileTest {
         assertThat(io.err().lines().toList()).hasSize(3).satisfiesExactly(
                 l -> assertThat(l).isEqualTo("ida4j: Invalid value for option '--lr': 'abc' is not a float"
                         + " (see: ida4j train --help)"),
-                l -> assertThat(l).matches("ida4j: unknown command 'nope'; valid: train, eval, bench, ([a-z]+, )*help"
-                        + " \\(see: ida4j --help\\)"),
+                l -> assertThat(l).matches("ida4j: unknown command 'nope'; valid: train, eval, trace, bench,"
+                        + " ([a-z]+, )*help \\(see: ida4j --help\\)"),
                 l -> assertThat(l).isEqualTo("ida4j: unknown command 'warp'; valid: gemm, step, tree"
                         + " (see: ida4j bench --help)"));
     }
