@@ -52,22 +52,52 @@ class TrainInterruptTest {
         assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).start().waitFor()).isZero();
     }
 
-    private static String rest(Process p, BufferedReader out) throws IOException, InterruptedException {
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("exited").isTrue();
-        StringBuilder sb = new StringBuilder();
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            sb.append(line).append('\n');
+    /** A stream read to its end on a thread of its own, line by line, into {@code text}. */
+    private record Drain(Thread thread, StringBuffer text) {
+        static Drain of(BufferedReader in) {
+            StringBuffer text = new StringBuffer();
+            Thread t = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        text.append(line).append('\n');
+                    }
+                } catch (IOException e) {
+                    text.append("(reading the child's output failed: ").append(e).append(")\n");
+                }
+            });
+            return new Drain(t, text);
         }
-        return sb + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        static Drain errorsOf(Process p) {
+            return of(new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8)));
+        }
+    }
+
+    /**
+     * The child's output until it exits, its standard output read while it runs: a child that logs a row per step
+     * would otherwise fill the pipe and block before it sees the signal. A child still running after 120 s is killed.
+     */
+    private static String rest(Process p, BufferedReader out, Drain err) throws InterruptedException {
+        Drain rest = Drain.of(out);
+        boolean exited = p.waitFor(120, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        rest.thread().join();
+        err.thread().join();
+        String all = rest.text() + "" + err.text();
+        assertThat(exited).as("exited: " + all).isTrue();
+        return all;
     }
 
     @Test
     void shouldCommitACheckpointOnCtrlCAndResumeFromIt() throws Exception {
         Path dir = tmp.resolve("run");
         Process p = train(dir, "--size", "4");
+        Drain err = Drain.errorsOf(p);
         BufferedReader out = afterFirstStep(p);
         signal(p, "INT");
-        String rest = rest(p, out);
+        String rest = rest(p, out, err);
 
         assertThat(p.exitValue()).as(rest).isEqualTo(130);
         assertThat(rest).contains("interrupted: finishing this step and saving a checkpoint")
@@ -86,9 +116,10 @@ class TrainInterruptTest {
     void shouldCommitACheckpointOnSigterm() throws Exception {
         Path dir = tmp.resolve("run");
         Process p = train(dir, "--size", "4");
+        Drain err = Drain.errorsOf(p);
         BufferedReader out = afterFirstStep(p);
         signal(p, "TERM");   // as a scheduler's preemption
-        String rest = rest(p, out);
+        String rest = rest(p, out, err);
 
         assertThat(p.exitValue()).as(rest).isEqualTo(143);
         assertThat(rest).contains("SIGTERM received: finishing this step").contains("stopped at step");
@@ -100,11 +131,15 @@ class TrainInterruptTest {
         Path dir = tmp.resolve("run");
         // steps of the paper-size model take long enough that both signals come within one step
         Process p = train(dir, "--size", "8", "--preset", "paper", "--batch", "50");
+        Drain err = Drain.errorsOf(p);
         BufferedReader out = afterFirstStep(p);
         signal(p, "INT");
-        Thread.sleep(100);
+        // the second only once the first was handled: two signals pending at once would be delivered as one
+        for (int i = 0; i < 300 && !err.text().toString().contains("interrupted: "); i++) {
+            Thread.sleep(100);
+        }
         signal(p, "INT");
-        String rest = rest(p, out);
+        String rest = rest(p, out, err);
 
         assertThat(p.exitValue()).as(rest).isEqualTo(130);
         assertThat(rest).contains("interrupted again: quitting at once").doesNotContain("stopped at step");
