@@ -170,7 +170,10 @@ public final class TrainingRun {
                 savedStep = resumedAt;
                 out.printf(Locale.ROOT, "resumed from %s (step %d)%n", used, resumedAt);
             }
-            if (traceEvery > 0) {
+            if (traceEvery > 0 && cfg.mode() == Mode.SUPERVISED) {
+                out.println("warning: no traces: the supervised baseline builds no trees (its targets are the ground"
+                        + " truth)");
+            } else if (traceEvery > 0) {
                 traceFiles = TraceFiles.ofRun(runDir.resolve("traces")).size();
                 loop.traceGenerations(lines -> writeTrace(loop.step, lines));
             }

@@ -124,6 +124,12 @@ class TraceCommandTest {
             deeper |= tree.toString().contains("\"by\":\"amplified\"");
         }
         assertThat(deeper).as("depth 2: subquestions amplified one level down").isTrue();
+
+        Path supervised = tmp.resolve("supervised");
+        assertThat(Main.run("train", "--task", "permutation-powering", "--mode", "supervised", "--size", "6",
+                "--steps", "2", "--trace-every", "1", "--out", supervised.toString())).isZero();
+        assertThat(io.out()).contains("warning: no traces: the supervised baseline builds no trees");
+        assertThat(supervised.resolve("traces")).doesNotExist();
     }
 
     /** Every node: H′'s odds of each action in (0, 1], H's alternative with its odds, the truths, a first error. */
