@@ -25,10 +25,16 @@ class TrainInterruptTest {
     @TempDir
     Path tmp;
 
-    /** A child {@code ida4j train} of many steps, none checkpointed on schedule, a log line per step. */
+    /**
+     * A child {@code ida4j train} of many steps, none checkpointed on schedule, a log line per step. It starts with
+     * SIGINT's default disposition even where this JVM inherited it ignored (as a job started in the background by a
+     * non-interactive shell does, or under nohup), which a child would inherit and which no Java code can undo: Perl
+     * (essential on Debian) resets it before it runs the JVM.
+     */
     private static Process train(Path dir, String... extra) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "--add-modules", "jdk.incubator.vector",
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die",
+                java.toString(), "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "train", "--task", "wildcard-search", "--mode", "supervised", "--steps",
                 "100000", "--checkpoint-every", "100000", "--eval-every", "100000", "--log-every", "1", "--out",
