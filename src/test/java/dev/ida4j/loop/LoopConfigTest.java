@@ -168,6 +168,8 @@ class LoopConfigTest {
         assertThat(LoopConfig.defaults("shortest-path", Mode.AMPLIFICATION, 8, 10, 0, 3).askerLossBand())
                 .isEqualTo(1e-4);
         assertThat(LoopConfig.defaults("permutation-powering", Mode.AMPLIFICATION, 8, 10, 0, 3).askerLossBand())
+                .isEqualTo(1e-4);
+        assertThat(LoopConfig.defaults("sequential-assignments", Mode.AMPLIFICATION, 8, 10, 0, 3).askerLossBand())
                 .isEqualTo(0.01);
         assertThat(LoopConfig.reference("wildcard-search", Mode.AMPLIFICATION, 8, 10, 0, 3).depth()).isEqualTo(1);
     }
