@@ -3,6 +3,7 @@ package dev.ida4j.amplify;
 import dev.ida4j.overseer.Transcript;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A finished transcript of {@link Amplifier#amplifyTraced} with, for each of its subquestions, what answered it: the
@@ -16,7 +17,7 @@ public final class Tree {
 
         /** The name in traces: lower case. */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.ida4j.model.asker.Asker;
 import dev.ida4j.overseer.Action;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.overseer.TranscriptLayout;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class AskerOdds {
         float[] logp = new float[rows * len];
         for (int from = 0; from < rows; from += batch) {
             int n = Math.min(batch, rows - from);
-            int[] chunk = java.util.Arrays.copyOfRange(tokens, from * len, (from + n) * len);
+            int[] chunk = Arrays.copyOfRange(tokens, from * len, (from + n) * len);
             float[] out = new float[n * len];
             asker.tokenLogProbs(n, chunk, out);
             System.arraycopy(out, 0, logp, from * len, n * len);
