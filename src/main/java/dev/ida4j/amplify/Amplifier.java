@@ -68,9 +68,7 @@ public final class Amplifier {
      */
     public List<List<Transcript>> amplify(List<? extends Context> contexts, List<List<int[]>> questions,
                                           Overseer overseer, int depth, RandomGenerator rng, Decoding decoding) {
-        if (depth < 1) {
-            throw new IllegalArgumentException("amplification depth must be at least 1, got " + depth);
-        }
+        requireDepth(depth);
         List<List<Transcript>> result = new ArrayList<>(contexts.size());
         forEachChunk(contexts, questions, (chunk, ctx, qs) -> {
             Transcript[] ts = solve(chunk, ctx, qs, overseer, depth, rng, decoding, null);
@@ -85,9 +83,7 @@ public final class Amplifier {
      */
     public List<List<Tree>> amplifyTraced(List<? extends Context> contexts, List<List<int[]>> questions,
                                           Overseer overseer, int depth, RandomGenerator rng, Decoding decoding) {
-        if (depth < 1) {
-            throw new IllegalArgumentException("amplification depth must be at least 1, got " + depth);
-        }
+        requireDepth(depth);
         List<List<Tree>> result = new ArrayList<>(contexts.size());
         forEachChunk(contexts, questions, (chunk, ctx, qs) -> {
             Tree[] trees = new Tree[qs.length];
@@ -95,6 +91,12 @@ public final class Amplifier {
             split(trees, ctx, chunk.size(), result);
         });
         return result;
+    }
+
+    private static void requireDepth(int depth) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("amplification depth must be at least 1, got " + depth);
+        }
     }
 
     /** The model's own answers (no overseer), in the same nesting as {@code questions}; greedy when rng is null. */

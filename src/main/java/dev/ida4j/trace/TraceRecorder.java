@@ -201,14 +201,15 @@ public final class TraceRecorder {
         line.putArray("facts").addAll(r.facts().stream().map(JSON::valueToTree).map(JsonNode.class::cast).toList());
         ObjectNode n = line.putObject("tree");
         n.put("question", r.question()).put("class", "person").put("overseer", "person");
-        Deviation d = Deviation.of(new ScriptOverseer(task), t);
+        TraceRecorder text = new TraceRecorder(task);
+        Deviation d = Deviation.of(text.h, t);
         ArrayNode actions = n.putArray("actions");
         for (int k = 0; k < r.steps().size(); k++) {
             TranscriptRecord.Step s = r.steps().get(k);
             ObjectNode a = actions.addObject();
             a.put("ask", s.by().equals("blank") ? "" : s.subquestion());
             if (d != null && d.step() == k) {
-                a.put("h", new TraceRecorder(task).describe(d.h()));
+                a.put("h", text.describe(d.h()));
             }
             a.put("by", s.by());
             if (!s.by().equals("blank")) {
@@ -220,7 +221,7 @@ public final class TraceRecorder {
         }
         n.put("answer", r.answer());
         if (d != null && d.step() == r.steps().size()) {
-            n.put("h", new TraceRecorder(task).describe(d.h()));
+            n.put("h", text.describe(d.h()));
         }
         n.put("truth", r.truth()).put("right", r.correct());
         if (!r.correct()) {
