@@ -1,7 +1,7 @@
 package dev.ida4j.cli;
 
 import dev.ida4j.backend.Backend;
-import dev.ida4j.backend.ProfilingBackend;
+import dev.ida4j.backend.Profiler;
 import dev.ida4j.model.answerer.Answerer;
 import dev.ida4j.model.answerer.AnswererConfig;
 import dev.ida4j.optim.AdamW;
@@ -48,8 +48,8 @@ final class AnswererStepBench {
         AnswererConfig cfg = preset.equals("answerer-paper") ? AnswererConfig.paper(11, 4, 8, 2)
                 : AnswererConfig.small(11, 4, 8, 2);
         Backend backend = BenchCommand.backend(device, threads, precision);
-        ProfilingBackend profiler = profile ? new ProfilingBackend(backend) : null;
-        try (Backend be = profile ? profiler : backend;
+        Profiler profiler = profile ? new Profiler(backend) : null;
+        try (Backend be = profile ? profiler.backend() : backend;
              Answerer model = new Answerer(be, cfg, CONTEXTS, FACTS, QUESTIONS);
              AdamW opt = new AdamW(be, model.params(), new AdamW.Settings(1e-5f, 0.9f, 0.98f, 1e-8f, 0f, 1f))) {
             model.initialize(1);

@@ -4,7 +4,7 @@ import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.Backends;
 import dev.ida4j.backend.DeviceUnavailableException;
 import dev.ida4j.backend.MatmulPrecision;
-import dev.ida4j.backend.ProfilingBackend;
+import dev.ida4j.backend.Profiler;
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.model.gpt.Gpt;
 import dev.ida4j.model.gpt.GptConfig;
@@ -226,8 +226,8 @@ final class BenchCommand {
             GptConfig cfg = gpt2 ? GptConfig.gpt2Small() : GptConfig.tinyGpt();
             int batch = gpt2 ? 8 : 32;
             int seq = cfg.maxT();
-            ProfilingBackend profiler = profile ? new ProfilingBackend(backend(device, t, precision)) : null;
-            try (Backend be = profile ? profiler : backend(device, t, precision);
+            Profiler profiler = profile ? new Profiler(backend(device, t, precision)) : null;
+            try (Backend be = profile ? profiler.backend() : backend(device, t, precision);
                  Gpt model = new Gpt(be, cfg, batch, seq);
                  AdamW opt = new AdamW(be, model.params(), AdamW.Settings.of(3e-4f, 0.1f));
                  Arena host = Arena.ofConfined()) {

@@ -14,7 +14,7 @@ import jdk.incubator.vector.FloatVector;
  * sums its rows into its own (2, C) partials (float lanes, flushed into double every {@link #FLUSH_ROWS} rows),
  * and the caller adds the workers' totals in worker order: race-free and deterministic per thread count.
  */
-final class NormsBatch {
+final class BatchNorm {
     /** Row elements per thread at least, so that a wake-up pays for itself. */
     private static final int GRAIN_ELEMENTS = 1 << 14;
     /** Rows summed in float lanes before the sums move into double. */
@@ -44,7 +44,7 @@ final class NormsBatch {
     private int c;
     private int sumMode;
 
-    NormsBatch(ThreadPool pool) {
+    BatchNorm(ThreadPool pool) {
         this.pool = pool;
     }
 

@@ -17,7 +17,8 @@ public final class CpuBackend implements Backend {
     private final Arena scratch = Arena.ofShared(); // kernels' pack buffers and scratch, freed by close()
     private final Gemm gemm;
     private final Embedding embedding;
-    private final Norms norms;
+    private final LayerNorm layerNorm;
+    private final BatchNorm batchNorm;
     private final Attention attention;
     private final Pointwise pointwise;
     private final CrossEntropy crossEntropy;
@@ -29,7 +30,8 @@ public final class CpuBackend implements Backend {
         this.pool = new ThreadPool(threads);
         this.gemm = new Gemm(pool, scratch);
         this.embedding = new Embedding(pool);
-        this.norms = new Norms(pool);
+        this.layerNorm = new LayerNorm(pool);
+        this.batchNorm = new BatchNorm(pool);
         this.attention = new Attention(pool, scratch);
         this.pointwise = new Pointwise(pool, scratch);
         this.crossEntropy = new CrossEntropy(pool, scratch);
@@ -122,27 +124,27 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormForward(Tensor out, Tensor mean, Tensor rstd, Tensor inp, Tensor weight, Tensor bias,
                                  int n, int c) {
-        norms.layerNormForward(out, mean, rstd, inp, weight, bias, n, c);
+        layerNorm.forward(out, mean, rstd, inp, weight, bias, n, c);
     }
 
     @Override
     public void layerNormBackward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor weight,
                                   Tensor mean, Tensor rstd, int n, int c) {
-        norms.layerNormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, n, c);
+        layerNorm.backward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, n, c);
     }
 
     @Override
     public void batchNormForward(Tensor out, Tensor mean, Tensor rstd, Tensor runningMean, Tensor runningVar,
                                  Tensor inp, Tensor weight, Tensor bias, float momentum, float eps, boolean training,
                                  int n, int c) {
-        norms.batchNormForward(out, mean, rstd, runningMean, runningVar, inp, weight, bias, momentum, eps, training,
+        batchNorm.forward(out, mean, rstd, runningMean, runningVar, inp, weight, bias, momentum, eps, training,
                 n, c);
     }
 
     @Override
     public void batchNormBackward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor weight,
                                   Tensor mean, Tensor rstd, int n, int c) {
-        norms.batchNormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, n, c);
+        batchNorm.backward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, n, c);
     }
 
     // ---- attention ----

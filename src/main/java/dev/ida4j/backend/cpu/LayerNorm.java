@@ -11,11 +11,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Fast LayerNorm over the last dimension, rows in parallel; BatchNorm lives in {@link NormsBatch}. The dweight and
+ * Fast LayerNorm over the last dimension, rows in parallel ({@link BatchNorm} is the other norm). The dweight and
  * dbias sums across rows go through per-worker partials in scratch sized once, then are added in worker order:
  * race-free and deterministic per thread count.
  */
-final class Norms {
+final class LayerNorm {
     private static final float LAYER_NORM_EPS = 1e-5f;
     /** Row elements per thread at least, so that a wake-up pays for itself. */
     private static final int GRAIN_ELEMENTS = 1 << 14;
@@ -23,7 +23,6 @@ final class Norms {
     private final ThreadPool pool;
     private final ThreadPool.Body layerNormForwardBody = this::layerNormForwardRows;
     private final ThreadPool.Body layerNormBackwardBody = this::layerNormBackwardRows;
-    private final NormsBatch batch;
 
     // scratch, grown when a wider C first arrives: per-worker (dweight, dbias) partials, (threads, 2, C)
     private float[] partial = new float[0];
@@ -39,19 +38,16 @@ final class Norms {
     private MemorySegment dout;
     private int c;
 
-    Norms(ThreadPool pool) {
+    LayerNorm(ThreadPool pool) {
         this.pool = pool;
-        this.batch = new NormsBatch(pool);
     }
 
     private int rowGrain(int width) {
         return Math.max(1, GRAIN_ELEMENTS / width);
     }
 
-    // ---- LayerNorm ----
-
     // out(N,C) = (inp - mean)·rstd·weight(C) + bias(C) per row; saves mean(N), rstd(N)
-    void layerNormForward(Tensor o, Tensor mu, Tensor s, Tensor x, Tensor w, Tensor b, int rows, int width) {
+    void forward(Tensor o, Tensor mu, Tensor s, Tensor x, Tensor w, Tensor b, int rows, int width) {
         out = o.segment();
         mean = mu.segment();
         rstd = s.segment();
@@ -126,7 +122,7 @@ final class Norms {
     // dinp(N,C) += (dnorm - mean(dnorm) - norm·mean(dnorm·norm))·rstd
     //   with dnorm = weight·dout, norm = (inp - mean)·rstd, means over the row;
     // dweight(C) += Σ_rows norm·dout; dbias(C) += Σ_rows dout (each output may be null)
-    void layerNormBackward(Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Tensor mu, Tensor s,
+    void backward(Tensor dx, Tensor dw, Tensor db, Tensor dy, Tensor x, Tensor w, Tensor mu, Tensor s,
                            int rows, int width) {
         dinp = dx == null ? null : dx.segment();
         dout = dy.segment();
@@ -224,17 +220,5 @@ final class Norms {
                 }
             }
         }
-    }
-
-    // ---- BatchNorm ----
-
-    void batchNormForward(Tensor out, Tensor mean, Tensor rstd, Tensor runningMean, Tensor runningVar, Tensor inp,
-                          Tensor weight, Tensor bias, float momentum, float eps, boolean training, int n, int c) {
-        batch.forward(out, mean, rstd, runningMean, runningVar, inp, weight, bias, momentum, eps, training, n, c);
-    }
-
-    void batchNormBackward(Tensor dinp, Tensor dweight, Tensor dbias, Tensor dout, Tensor inp, Tensor weight,
-                           Tensor mean, Tensor rstd, int n, int c) {
-        batch.backward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, n, c);
     }
 }
