@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * answer (2)    y1 y2                        y
  * </pre>
  */
-public final class PermutationPowering implements Task {
+public final class PermutationPowering extends BuiltInTask {
     private static final String NAME = "permutation-powering";
     private static final int BITS = 6;
     private static final Vocabulary VOCABULARY = Names.vocabulary(List.of("0", "1"));
@@ -59,34 +59,8 @@ public final class PermutationPowering implements Task {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Vocabulary vocabulary() {
-        return VOCABULARY;
-    }
-
-    @Override
-    public int factLength() {
-        return 4;
-    }
-
-    @Override
-    public int questionLength() {
-        return 2 + BITS;
-    }
-
-    @Override
-    public int answerLength() {
-        return 2;
-    }
-
-    @Override
-    public int slots() {
-        return 3;
+    public PermutationPowering() {
+        super(NAME, VOCABULARY, 4, 2 + BITS, 2, 3);
     }
 
     @Override

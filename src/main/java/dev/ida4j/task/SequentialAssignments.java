@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * answer (2)    v ?  or  y1 y2               a digit, or a name (first / second of a defined variable)
  * </pre>
  */
-public final class SequentialAssignments implements Task {
+public final class SequentialAssignments extends BuiltInTask {
     private static final String NAME = "sequential-assignments";
     private static final int DIGITS = 8;
     private static final Vocabulary VOCABULARY = Names.vocabulary(
@@ -109,34 +109,8 @@ public final class SequentialAssignments implements Task {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Vocabulary vocabulary() {
-        return VOCABULARY;
-    }
-
-    @Override
-    public int factLength() {
-        return 6;
-    }
-
-    @Override
-    public int questionLength() {
-        return 3;
-    }
-
-    @Override
-    public int answerLength() {
-        return 2;
-    }
-
-    @Override
-    public int slots() {
-        return 5;
+    public SequentialAssignments() {
+        super(NAME, VOCABULARY, 6, 3, 2, 5);
     }
 
     @Override

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * answer (2)    d ? / inf ? / yes ? / no ? / none ?  or  c1 c2
  * </pre>
  */
-public final class ShortestPath implements Task {
+public final class ShortestPath extends BuiltInTask {
     private static final String NAME = "shortest-path";
     /** Distances of 13 or more, and no walk at all, are {@code inf}. */
     private static final int INF = 13;
@@ -131,34 +131,8 @@ public final class ShortestPath implements Task {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Vocabulary vocabulary() {
-        return VOCABULARY;
-    }
-
-    @Override
-    public int factLength() {
-        return 4;
-    }
-
-    @Override
-    public int questionLength() {
-        return 5;
-    }
-
-    @Override
-    public int answerLength() {
-        return 2;
-    }
-
-    @Override
-    public int slots() {
-        return 9;
+    public ShortestPath() {
+        super(NAME, VOCABULARY, 4, 5, 2, 9);
     }
 
     @Override

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * answer (2)    n ?  /  yes ? / no ? / none ?  or  y1 y2
  * </pre>
  */
-public final class UnionFind implements Task {
+public final class UnionFind extends BuiltInTask {
     private static final String NAME = "union-find";
     private static final int DIGITS = 8;
     private static final int NUMBERS = 64;
@@ -139,34 +139,8 @@ public final class UnionFind implements Task {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Vocabulary vocabulary() {
-        return VOCABULARY;
-    }
-
-    @Override
-    public int factLength() {
-        return 4;
-    }
-
-    @Override
-    public int questionLength() {
-        return 4;
-    }
-
-    @Override
-    public int answerLength() {
-        return 2;
-    }
-
-    @Override
-    public int slots() {
-        return 9;
+    public UnionFind() {
+        super(NAME, VOCABULARY, 4, 4, 2, 9);
     }
 
     @Override

@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  * answer (1)    n                            an integer -32..32
  * </pre>
  */
-public final class WildcardSearch implements Task {
+public final class WildcardSearch extends BuiltInTask {
     private static final String NAME = "wildcard-search";
     private static final int LENGTH = 6;
     private static final int STRINGS = 1 << LENGTH;
@@ -72,34 +72,8 @@ public final class WildcardSearch implements Task {
         }
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Vocabulary vocabulary() {
-        return VOCABULARY;
-    }
-
-    @Override
-    public int factLength() {
-        return LENGTH + 1;
-    }
-
-    @Override
-    public int questionLength() {
-        return LENGTH;
-    }
-
-    @Override
-    public int answerLength() {
-        return 1;
-    }
-
-    @Override
-    public int slots() {
-        return 2;
+    public WildcardSearch() {
+        super(NAME, VOCABULARY, LENGTH + 1, LENGTH, 1, 2);
     }
 
     @Override
