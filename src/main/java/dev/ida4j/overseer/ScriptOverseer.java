@@ -1,5 +1,7 @@
 package dev.ida4j.overseer;
 
+import dev.ida4j.task.Script;
+import dev.ida4j.task.Subquestions;
 import dev.ida4j.task.Task;
 import java.util.Arrays;
 import java.util.List;
@@ -86,7 +88,7 @@ public final class ScriptOverseer implements Overseer {
     }
 
     /** Answers asks from the recorded subanswers, then suspends the script at the first new ask. */
-    private final class Replay implements Ask {
+    private final class Replay implements Subquestions {
         private final Transcript transcript;
         private int next;
         private int[] pending;

@@ -1,7 +1,5 @@
 package dev.ida4j.task;
 
-import dev.ida4j.overseer.Ask;
-import dev.ida4j.overseer.Script;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -175,7 +173,7 @@ public final class PermutationPowering extends BuiltInTask {
         return PermutationPowering::oversee;
     }
 
-    private static int[] oversee(int[] question, Ask ask) {
+    private static int[] oversee(int[] question, Subquestions ask) {
         int k = exponent(question);
         if (k < 0) {
             return new int[2];

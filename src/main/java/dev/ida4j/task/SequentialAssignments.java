@@ -1,7 +1,5 @@
 package dev.ida4j.task;
 
-import dev.ida4j.overseer.Ask;
-import dev.ida4j.overseer.Script;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -254,7 +252,7 @@ public final class SequentialAssignments extends BuiltInTask {
         return SequentialAssignments::oversee;
     }
 
-    private static int[] oversee(int[] question, Ask ask) {
+    private static int[] oversee(int[] question, Subquestions ask) {
         if (kind(question) != Kind.VALUE) {
             return new int[2];
         }

@@ -1,7 +1,5 @@
 package dev.ida4j.task;
 
-import dev.ida4j.overseer.Ask;
-import dev.ida4j.overseer.Script;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -334,7 +332,7 @@ public final class ShortestPath extends BuiltInTask {
         return ShortestPath::oversee;
     }
 
-    private static int[] oversee(int[] question, Ask ask) {
+    private static int[] oversee(int[] question, Subquestions ask) {
         int type = type(question);
         if (type != DIST && type != NEXT) {
             return new int[2];
@@ -352,7 +350,7 @@ public final class ShortestPath extends BuiltInTask {
     }
 
     /** No edge x -> y: ask for a next step c, then dist c y, and add one. */
-    private static int[] overseeDistance(int x, int y, Ask ask) {
+    private static int[] overseeDistance(int x, int y, Subquestions ask) {
         int[] next = ask.ask(question(NEXT, x, y));
         if (isToken(next, INF_TOKEN)) {
             return token(INF_TOKEN);
@@ -369,7 +367,7 @@ public final class ShortestPath extends BuiltInTask {
      * left at a finite distance, the answer is inf when every distance asked was known, else {@code ?} (a subanswer
      * H cannot read makes its answer {@code ?}, as everywhere in the reference's overseers).
      */
-    private static int[] overseeNext(int x, int y, Ask ask) {
+    private static int[] overseeNext(int x, int y, Subquestions ask) {
         int[] candidates = new int[3];
         int count = 0;
         for (int proposal = 0; proposal < 2; proposal++) {

@@ -1,6 +1,5 @@
 package dev.ida4j.task;
 
-import dev.ida4j.overseer.Script;
 import java.util.random.RandomGenerator;
 
 /**

@@ -1,7 +1,5 @@
 package dev.ida4j.task;
 
-import dev.ida4j.overseer.Ask;
-import dev.ida4j.overseer.Script;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -333,7 +331,7 @@ public final class UnionFind extends BuiltInTask {
         return UnionFind::oversee;
     }
 
-    private static int[] oversee(int[] question, Ask ask) {
+    private static int[] oversee(int[] question, Subquestions ask) {
         int type = type(question);
         if (type != VALUE && type != PARENT && type != DEPTH) {
             return new int[2];
@@ -366,7 +364,7 @@ public final class UnionFind extends BuiltInTask {
      * one random {@code neighbor}; then the candidate of least {@code depth} (the later on ties, as in the
      * reference). A proposal or depth that is not a name or number drops its candidate.
      */
-    private static int[] overseeParent(int x, Ask ask) {
+    private static int[] overseeParent(int x, Subquestions ask) {
         int[] candidates = new int[3];
         int count = 0;
         for (int proposal = 0; proposal < 2; proposal++) {

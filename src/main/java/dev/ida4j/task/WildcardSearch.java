@@ -1,7 +1,5 @@
 package dev.ida4j.task;
 
-import dev.ida4j.overseer.Ask;
-import dev.ida4j.overseer.Script;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -208,7 +206,7 @@ public final class WildcardSearch extends BuiltInTask {
         return WildcardSearch::oversee;
     }
 
-    private static int[] oversee(int[] question, Ask ask) {
+    private static int[] oversee(int[] question, Subquestions ask) {
         if (wildcards(question) < 1) {
             return new int[1];
         }

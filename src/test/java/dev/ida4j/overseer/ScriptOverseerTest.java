@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ida4j.random.Rng;
 import dev.ida4j.task.Context;
+import dev.ida4j.task.Script;
+import dev.ida4j.task.Subquestions;
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Tasks;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ class ScriptOverseerTest {
     };
 
     /** Drives one transcript to the end, one decision per call, subanswers from {@code reply}. */
-    private static Transcript drive(Overseer overseer, int[] question, Ask reply) {
+    private static Transcript drive(Overseer overseer, int[] question, Subquestions reply) {
         Transcript t = new Transcript(question, overseer.slots());
         Action[] out = new Action[1];
         while (!t.isDone()) {

@@ -1,6 +1,5 @@
 package dev.ida4j.task;
 
-import dev.ida4j.overseer.Script;
 import java.util.random.RandomGenerator;
 
 /** A task from outside the engine, found through META-INF/services in the test resources: wildcard search renamed. */
