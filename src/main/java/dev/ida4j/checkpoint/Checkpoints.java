@@ -1,6 +1,7 @@
 package dev.ida4j.checkpoint;
 
 import dev.ida4j.backend.Backend;
+import dev.ida4j.io.FileSync;
 import dev.ida4j.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;

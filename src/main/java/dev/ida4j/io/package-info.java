@@ -1,5 +1,6 @@
 /**
  * Files in and out of the engine: safetensors tensor files (reference fixtures, checkpoint tensors), read strictly,
- * and a run's {@code metrics.jsonl} log.
+ * a run's {@code metrics.jsonl} log, and {@link dev.ida4j.io.FileSync}, the fsync that checkpoints and the journal
+ * make durable with.
  */
 package dev.ida4j.io;

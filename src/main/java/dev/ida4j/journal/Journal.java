@@ -1,6 +1,6 @@
 package dev.ida4j.journal;
 
-import dev.ida4j.checkpoint.FileSync;
+import dev.ida4j.io.FileSync;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.TestBackends;
 import dev.ida4j.backend.ref.ReferenceBackend;
+import dev.ida4j.io.FileSync;
 import dev.ida4j.random.Rng;
 import dev.ida4j.tensor.Allocator;
 import dev.ida4j.tensor.DType;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.Backends;
 import dev.ida4j.checkpoint.Checkpoints;
-import dev.ida4j.checkpoint.FileSync;
+import dev.ida4j.io.FileSync;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

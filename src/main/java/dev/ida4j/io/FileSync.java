@@ -1,4 +1,4 @@
-package dev.ida4j.checkpoint;
+package dev.ida4j.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
