@@ -3,7 +3,7 @@ package dev.ida4j.cli;
 import dev.ida4j.backend.DeviceUnavailableException;
 import dev.ida4j.backend.cuda.CudaException;
 import dev.ida4j.checkpoint.CheckpointException;
-import dev.ida4j.journal.JournalException;
+import dev.ida4j.human.journal.JournalException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -11,9 +11,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The {@code ida4j} command: subcommands for training, evaluation, human oversight and benchmarks. Exit codes:

@@ -1,11 +1,11 @@
 package dev.ida4j.cli;
 
 import dev.ida4j.backend.Backend;
+import dev.ida4j.human.TranscriptRecord;
 import dev.ida4j.loop.IdaLoop;
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.loop.Questions;
 import dev.ida4j.loop.RunDirectory;
-import dev.ida4j.oversight.TranscriptRecord;
 import dev.ida4j.random.Rng;
 import dev.ida4j.task.Tasks;
 import dev.ida4j.trace.TraceFiles;

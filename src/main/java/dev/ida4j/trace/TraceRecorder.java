@@ -1,12 +1,12 @@
 package dev.ida4j.trace;
 
 import dev.ida4j.amplify.Tree;
+import dev.ida4j.human.TranscriptRecord;
 import dev.ida4j.model.asker.Asker;
 import dev.ida4j.overseer.Action;
 import dev.ida4j.overseer.ScriptOverseer;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.overseer.TranscriptLayout;
-import dev.ida4j.oversight.TranscriptRecord;
 import dev.ida4j.task.Context;
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Vocabulary;

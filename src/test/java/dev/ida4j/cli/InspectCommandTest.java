@@ -2,7 +2,7 @@ package dev.ida4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ida4j.journal.Journal;
+import dev.ida4j.human.journal.Journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,11 +3,11 @@ package dev.ida4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ida4j.backend.Backend;
-import dev.ida4j.journal.Journal;
+import dev.ida4j.human.TranscriptRecord;
+import dev.ida4j.human.journal.Journal;
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.loop.Mode;
 import dev.ida4j.loop.TrainingRun;
-import dev.ida4j.oversight.TranscriptRecord;
 import dev.ida4j.task.Tasks;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

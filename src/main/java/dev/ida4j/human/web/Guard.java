@@ -1,4 +1,4 @@
-package dev.ida4j.web;
+package dev.ida4j.human.web;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.ida4j.oversight;
+package dev.ida4j.human;
 
 import dev.ida4j.overseer.Action;
 import dev.ida4j.overseer.ScriptOverseer;

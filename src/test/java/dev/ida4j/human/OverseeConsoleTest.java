@@ -1,8 +1,8 @@
-package dev.ida4j.oversight;
+package dev.ida4j.human;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ida4j.journal.Journal;
+import dev.ida4j.human.journal.Journal;
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Tasks;
 import java.io.BufferedReader;

@@ -1,9 +1,9 @@
-package dev.ida4j.oversight;
+package dev.ida4j.human;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ida4j.journal.Journal;
+import dev.ida4j.human.journal.Journal;
 import dev.ida4j.overseer.ScriptOverseer;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.task.Task;

@@ -1,4 +1,4 @@
-package dev.ida4j.oversight;
+package dev.ida4j.human;
 
 /**
  * A decision the session will not act on, with the reason to show the person: a malformed subquestion (the task

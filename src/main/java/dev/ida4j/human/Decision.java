@@ -1,4 +1,4 @@
-package dev.ida4j.oversight;
+package dev.ida4j.human;
 
 /** What a person decides at their turn, as typed or clicked: checked by the session before it is acted on. */
 public sealed interface Decision {

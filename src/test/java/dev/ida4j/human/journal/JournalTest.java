@@ -1,4 +1,4 @@
-package dev.ida4j.journal;
+package dev.ida4j.human.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,7 +1,7 @@
-package dev.ida4j.oversight;
+package dev.ida4j.human;
 
 import dev.ida4j.amplify.DirectModel;
-import dev.ida4j.journal.Journal;
+import dev.ida4j.human.journal.Journal;
 import dev.ida4j.overseer.Action;
 import dev.ida4j.overseer.Overseer;
 import dev.ida4j.overseer.Transcript;

@@ -1,5 +1,8 @@
-package dev.ida4j.overseer;
+package dev.ida4j.human;
 
+import dev.ida4j.overseer.Action;
+import dev.ida4j.overseer.Overseer;
+import dev.ida4j.overseer.Transcript;
 import java.util.List;
 
 /**

@@ -1,28 +1,28 @@
-package dev.ida4j.web;
+package dev.ida4j.human.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ida4j.browser.HeadlessChromium;
-import dev.ida4j.journal.Journal;
-import dev.ida4j.oversight.Decision;
-import dev.ida4j.oversight.Desk;
-import dev.ida4j.oversight.OversightMode;
-import dev.ida4j.oversight.ScriptedPerson;
-import dev.ida4j.oversight.Session;
-import dev.ida4j.oversight.TranscriptRecord;
+import dev.ida4j.human.Decision;
+import dev.ida4j.human.Desk;
+import dev.ida4j.human.OversightMode;
+import dev.ida4j.human.ScriptedPerson;
+import dev.ida4j.human.Session;
+import dev.ida4j.human.TranscriptRecord;
+import dev.ida4j.human.journal.Journal;
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Tasks;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
-import java.util.function.Predicate;
+import org.openqa.selenium.WebElement;
 
 /** A person's whole decomposition of a permutation-powering question, typed into the page in a real Chromium. */
 class OverseeBrowserTest {

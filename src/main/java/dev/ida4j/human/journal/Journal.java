@@ -1,4 +1,4 @@
-package dev.ida4j.journal;
+package dev.ida4j.human.journal;
 
 import dev.ida4j.io.FileSync;
 import java.io.Closeable;

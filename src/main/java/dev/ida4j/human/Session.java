@@ -1,11 +1,10 @@
-package dev.ida4j.oversight;
+package dev.ida4j.human;
 
 import dev.ida4j.amplify.Amplifier;
 import dev.ida4j.amplify.Counters;
 import dev.ida4j.amplify.Decoding;
-import dev.ida4j.journal.Journal;
+import dev.ida4j.human.journal.Journal;
 import dev.ida4j.overseer.Action;
-import dev.ida4j.overseer.HumanOverseer;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.random.Rng;
 import dev.ida4j.task.Context;

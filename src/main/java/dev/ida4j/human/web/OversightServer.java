@@ -1,13 +1,13 @@
-package dev.ida4j.web;
+package dev.ida4j.human.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.ida4j.journal.Journal;
-import dev.ida4j.oversight.Decision;
-import dev.ida4j.oversight.Desk;
-import dev.ida4j.oversight.Refusal;
-import dev.ida4j.oversight.Session;
-import dev.ida4j.oversight.TranscriptRecord;
+import dev.ida4j.human.Decision;
+import dev.ida4j.human.Desk;
+import dev.ida4j.human.Refusal;
+import dev.ida4j.human.Session;
+import dev.ida4j.human.TranscriptRecord;
+import dev.ida4j.human.journal.Journal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

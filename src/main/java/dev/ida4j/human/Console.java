@@ -1,4 +1,4 @@
-package dev.ida4j.oversight;
+package dev.ida4j.human;
 
 import java.io.BufferedReader;
 import java.io.IOException;

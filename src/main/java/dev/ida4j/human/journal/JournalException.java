@@ -1,4 +1,4 @@
-package dev.ida4j.journal;
+package dev.ida4j.human.journal;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
-package dev.ida4j.oversight;
+package dev.ida4j.human;
 
+import dev.ida4j.human.journal.Journal;
 import dev.ida4j.io.Utf8;
-import dev.ida4j.journal.Journal;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Vocabulary;

@@ -1,13 +1,13 @@
-package dev.ida4j.web;
+package dev.ida4j.human.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ida4j.journal.Journal;
-import dev.ida4j.oversight.Decision;
-import dev.ida4j.oversight.Desk;
-import dev.ida4j.oversight.OversightMode;
-import dev.ida4j.oversight.ScriptedPerson;
-import dev.ida4j.oversight.Session;
+import dev.ida4j.human.Decision;
+import dev.ida4j.human.Desk;
+import dev.ida4j.human.OversightMode;
+import dev.ida4j.human.ScriptedPerson;
+import dev.ida4j.human.Session;
+import dev.ida4j.human.journal.Journal;
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Tasks;
 import java.io.IOException;
@@ -158,7 +158,7 @@ class OverseeServerTest {
 
     @Test
     void shouldServeNoPathButItsOwnRoutes() throws Exception {
-        for (String path : List.of("/oversee.html", "/dev/ida4j/web/oversee.html", "/..%2f..%2fetc%2fpasswd",
+        for (String path : List.of("/oversee.html", "/dev/ida4j/human/web/oversee.html", "/..%2f..%2fetc%2fpasswd",
                 "/%2e%2e/%2e%2e/etc/passwd", "/api/state/../../pom.xml", "/api/", "/favicon.ico")) {
             assertThat(get(path, "X-Ida4j-Token", token).statusCode()).as(path).isIn(400, 404);
         }

@@ -1,5 +1,0 @@
-/**
- * The oversight page's local web server (JDK {@code com.sun.net.httpserver}, virtual threads): a fixed set of routes
- * over a {@link dev.ida4j.oversight.Desk}, each request checked for its Host, Origin and secret token first.
- */
-package dev.ida4j.web;
