@@ -5,7 +5,6 @@ import dev.ida4j.amplify.Counters;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.model.answerer.Answerer;
 import dev.ida4j.model.asker.Asker;
-import dev.ida4j.overseer.LearnedOverseer;
 import dev.ida4j.overseer.Overseer;
 import dev.ida4j.random.Rng;
 import dev.ida4j.tensor.Tensor;

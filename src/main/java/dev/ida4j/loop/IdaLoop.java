@@ -14,7 +14,6 @@ import dev.ida4j.model.asker.AskerConfig;
 import dev.ida4j.optim.AdamW;
 import dev.ida4j.optim.NonFiniteGuard;
 import dev.ida4j.optim.Polyak;
-import dev.ida4j.overseer.LearnedOverseer;
 import dev.ida4j.overseer.NoisyOverseer;
 import dev.ida4j.overseer.Overseer;
 import dev.ida4j.overseer.ScriptOverseer;

@@ -1,6 +1,10 @@
-package dev.ida4j.overseer;
+package dev.ida4j.loop;
 
 import dev.ida4j.model.asker.Asker;
+import dev.ida4j.overseer.Action;
+import dev.ida4j.overseer.Overseer;
+import dev.ida4j.overseer.Transcript;
+import dev.ida4j.overseer.TranscriptLayout;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
