@@ -233,6 +233,11 @@ public final class IdaLoop implements AutoCloseable {
                 generate();
             } while (xBuffer.size() < cfg.minBufferContexts());
         }
+        trainModels();
+    }
+
+    /** The calls to H and H′'s step that its budget grants (amplification mode), then X's step. */
+    private void trainModels() {
         if (askerTraining != null) {
             askerTraining.grant();
             askerTraining.callOverseer(curriculum.size(), dataRng, answerRng);
@@ -268,12 +273,7 @@ public final class IdaLoop implements AutoCloseable {
             accept(async.drain(true));
         }
         accept(async.drain(false));
-        if (askerTraining != null) {
-            askerTraining.grant();
-            askerTraining.callOverseer(curriculum.size(), dataRng, answerRng);
-            askerTraining.train(trainRng);
-        }
-        trainStudent();
+        trainModels();
         async.publish();
     }
 
