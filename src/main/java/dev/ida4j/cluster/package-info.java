@@ -1,0 +1,6 @@
+/**
+ * Several processes as one job: the {@link dev.ida4j.cluster.World} a launcher ({@code mpirun}, {@code srun})
+ * started this process in, its rank and size and the collectives (sums, broadcast, barrier, abort) over Open MPI
+ * through the FFM API; a process started alone is a world of one and needs no MPI library.
+ */
+package dev.ida4j.cluster;
