@@ -3,6 +3,7 @@ package dev.ida4j.cli;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.checkpoint.Checkpoints;
+import dev.ida4j.cluster.World;
 import dev.ida4j.human.TranscriptRecord;
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.loop.Mode;
@@ -141,6 +142,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        int processes = World.launchedProcesses(System.getenv());
+        if (processes > 1) {
+            throw new Main.UsageException("train was started as " + processes + " processes (mpirun or srun): each"
+                    + " would train alone, so it refuses: training across processes is not there yet; start one"
+                    + " process");
+        }
         if (traceEvery < 0) {
             throw new Main.UsageException("--trace-every " + traceEvery + " must be >= 0");
         }

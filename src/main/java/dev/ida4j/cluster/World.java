@@ -45,6 +45,21 @@ public interface World extends AutoCloseable {
         return underLauncher(System.getenv()) ? MpiWorld.init() : new SingleProcess();
     }
 
+    /**
+     * How many processes a launcher started for this job, from {@code env}: Open MPI's {@code OMPI_COMM_WORLD_SIZE},
+     * a PMI launcher's {@code PMI_SIZE}, or the tasks of the Slurm job step that {@code srun} started
+     * ({@code SLURM_STEP_NUM_TASKS}: not an allocation's {@code SLURM_NTASKS}, which a batch script sees too); 1
+     * without one.
+     */
+    static int launchedProcesses(Map<String, String> env) {
+        for (String name : new String[] {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"}) {
+            if (env.containsKey(name)) {
+                return Integer.parseInt(env.get(name).strip());
+            }
+        }
+        return 1;
+    }
+
     /** Whether {@code env} holds a launcher's variables. */
     static boolean underLauncher(Map<String, String> env) {
         return env.containsKey("OMPI_COMM_WORLD_SIZE") || env.containsKey("PMIX_RANK");
