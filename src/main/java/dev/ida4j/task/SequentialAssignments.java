@@ -43,19 +43,15 @@ public final class SequentialAssignments extends BuiltInTask {
     private enum Kind { VALUE, FIRST, SECOND, F }
 
     /** The program: variable i is a literal for i < literals, else f(operand1[i], operand2[i]). */
-    private static final class Instance implements Context {
-        final int[] names;
-        final int[] index;
+    private static final class Instance extends NamedContext {
         final int[] operand1;
         final int[] operand2;
         final int[] value;
         final int[] depth;
         final int[] f = new int[DIGITS * DIGITS];
-        final int[][] facts;
 
         Instance(int n, RandomGenerator rng) {
-            names = Names.sampleDistinct(n, rng);
-            index = Names.indexOf(names);
+            super(n, rng);
             operand1 = new int[n];
             operand2 = new int[n];
             value = new int[n];
@@ -89,21 +85,6 @@ public final class SequentialAssignments extends BuiltInTask {
                 depth[i] = 1 + Math.max(depth[y], depth[z]);
             }
             facts = out.toArray(int[][]::new);
-        }
-
-        @Override
-        public int size() {
-            return names.length;
-        }
-
-        @Override
-        public int factCount() {
-            return facts.length;
-        }
-
-        @Override
-        public int[] fact(int i) {
-            return facts[i].clone();
         }
     }
 

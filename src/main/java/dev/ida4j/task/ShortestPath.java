@@ -43,17 +43,13 @@ public final class ShortestPath extends BuiltInTask {
     private static final Pattern QUESTION = Pattern.compile("(dist|next|edge) ([a-h]{2}) ([a-h]{2})|neighbor ([a-h]{2})");
 
     /** The graph over vertex positions 0..n-1: out-edges (duplicates kept), adjacency and all distances. */
-    private static final class Instance implements Context {
-        final int[] names;
-        final int[] index;
+    private static final class Instance extends NamedContext {
         final int[][] out;
         final boolean[] edge;
         final int[] dist;
-        final int[][] facts;
 
         Instance(int n, RandomGenerator rng) {
-            names = Names.sampleDistinct(n, rng);
-            index = Names.indexOf(names);
+            super(n, rng);
             facts = new int[2 * n][4];
             int[] from = new int[2 * n];
             int[] to = new int[2 * n];
@@ -111,21 +107,6 @@ public final class ShortestPath extends BuiltInTask {
 
         boolean hasEdge(int x, int y) {
             return edge[x * names.length + y];
-        }
-
-        @Override
-        public int size() {
-            return names.length;
-        }
-
-        @Override
-        public int factCount() {
-            return facts.length;
-        }
-
-        @Override
-        public int[] fact(int i) {
-            return facts[i].clone();
         }
     }
 

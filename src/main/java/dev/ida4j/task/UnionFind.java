@@ -57,18 +57,14 @@ public final class UnionFind extends BuiltInTask {
     }
 
     /** The forest over name positions 0..n-1: each name's value, parent (a root its own), depth and tree neighbours. */
-    private static final class Instance implements Context {
-        final int[] names;
-        final int[] index;
+    private static final class Instance extends NamedContext {
         final int[] value;
         final int[] parent;
         final int[] depth;
         final int[][] neighbors;
-        final int[][] facts;
 
         Instance(int n, RandomGenerator rng) {
-            names = Names.sampleDistinct(n, rng);                    // random order: the first of a class is its root
-            index = Names.indexOf(names);
+            super(n, rng);                           // names in a random order: the first of a class is its root
             value = new int[n];
             parent = new int[n];
             depth = new int[n];
@@ -119,21 +115,6 @@ public final class UnionFind extends BuiltInTask {
 
         boolean adjacent(int x, int y) {
             return x != y && (parent[x] == y || parent[y] == x);
-        }
-
-        @Override
-        public int size() {
-            return names.length;
-        }
-
-        @Override
-        public int factCount() {
-            return facts.length;
-        }
-
-        @Override
-        public int[] fact(int i) {
-            return facts[i].clone();
         }
     }
 
