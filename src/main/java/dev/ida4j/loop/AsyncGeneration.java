@@ -60,9 +60,9 @@ final class AsyncGeneration implements AutoCloseable {
         this.trainerBackend = loop.backend;
         this.draw = loop.curriculum.draw();
         this.done = new ArrayBlockingQueue<>(QUEUE_PER_WORKER * workerBackends.size());
-        this.sources = new ArrayList<>(Models.blocks(loop.teacher.params(), loop.teacher.buffers()));
+        this.sources = new ArrayList<>(Models.blocks(loop.teacher));
         if (loop.asker != null) {
-            sources.addAll(Models.blocks(loop.asker.params(), loop.asker.buffers()));
+            sources.addAll(Models.blocks(loop.asker));
         }
         for (Tensor t : sources) {
             staging.add(stagingArena.allocate(t.segment().byteSize(), 64));
@@ -95,10 +95,10 @@ final class AsyncGeneration implements AutoCloseable {
             teacher.setTraining(false);
             this.asker = loop.asker == null ? null
                     : new Asker(backend, loop.asker.config(), loop.asker.capacity());
-            this.replicas = new ArrayList<>(Models.blocks(teacher.params(), teacher.buffers()));
+            this.replicas = new ArrayList<>(Models.blocks(teacher));
             if (asker != null) {
                 asker.setTraining(false);
-                replicas.addAll(Models.blocks(asker.params(), asker.buffers()));
+                replicas.addAll(Models.blocks(asker));
             }
             Counters counters = new Counters();
             Amplifier amplifier = new Amplifier(loop.task, Models.direct(teacher, loop.generationCapacity), counters,

@@ -115,8 +115,7 @@ public final class IdaLoop implements AutoCloseable {
                 ? skipArena.allocate("student.buffers.saved", student.buffers().layout()).all() : null;
         this.xOptimizer = new AdamW(backend, student.params(),
                 new AdamW.Settings(cfg.lr(), 0.9f, cfg.beta2(), 1e-8f, 0f, cfg.clip()));
-        this.polyak = new Polyak(backend, Models.blocks(teacher.params(), teacher.buffers()),
-                Models.blocks(student.params(), student.buffers()), cfg.emaHorizon());
+        this.polyak = new Polyak(backend, Models.blocks(teacher), Models.blocks(student), cfg.emaHorizon());
         this.dataRng = root.split();
         this.answerRng = root.split();
         this.trainRng = root.split();

@@ -96,14 +96,14 @@ final class LoopCheckpoint {
     }
 
     private static Map<String, List<Tensor>> files(IdaLoop loop, TensorArena arena, boolean fill) {
-        List<Tensor> model = new ArrayList<>(Models.named("student", loop.student.params(), loop.student.buffers()));
-        model.addAll(Models.named("teacher", loop.teacher.params(), loop.teacher.buffers()));
+        List<Tensor> model = new ArrayList<>(Models.named("student", loop.student));
+        model.addAll(Models.named("teacher", loop.teacher));
         List<Tensor> optimizer = new ArrayList<>(Models.named("student.adam.m", loop.xOptimizer.m()));
         optimizer.addAll(Models.named("student.adam.v", loop.xOptimizer.v()));
         List<Tensor> replay = new ArrayList<>();
         replay.add(buffer(arena, "replay.x", loop.xBuffer, fill));
         if (loop.asker != null) {
-            model.addAll(Models.named("asker", loop.asker.params(), loop.asker.buffers()));
+            model.addAll(Models.named("asker", loop.asker));
             optimizer.addAll(Models.named("asker.adam.m", loop.askerOptimizer.m()));
             optimizer.addAll(Models.named("asker.adam.v", loop.askerOptimizer.v()));
             replay.add(buffer(arena, "replay.asker", loop.askerBuffer, fill));

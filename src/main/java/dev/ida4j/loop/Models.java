@@ -1,6 +1,7 @@
 package dev.ida4j.loop;
 
 import dev.ida4j.amplify.DirectModel;
+import dev.ida4j.model.Model;
 import dev.ida4j.model.answerer.Answerer;
 import dev.ida4j.tensor.Tensor;
 import dev.ida4j.tensor.TensorLayout;
@@ -35,7 +36,12 @@ public final class Models {
         };
     }
 
-    /** The tensors of {@code sets}, renamed {@code prefix + "." + name} (the names a checkpoint file shows). */
+    /** {@code model}'s whole state as views named {@code prefix + "." + name} (the names a checkpoint file shows). */
+    static List<Tensor> named(String prefix, Model model) {
+        return named(prefix, model.state().toArray(TensorSet[]::new));
+    }
+
+    /** The tensors of {@code sets}, renamed {@code prefix + "." + name}. */
     static List<Tensor> named(String prefix, TensorSet... sets) {
         List<Tensor> out = new ArrayList<>();
         for (TensorSet set : sets) {
@@ -47,10 +53,10 @@ public final class Models {
         return out;
     }
 
-    /** The flat blocks of the non-empty {@code sets} (what an EMA pairs, block by block). */
-    static List<Tensor> blocks(TensorSet... sets) {
+    /** The flat blocks of the non-empty sets of {@code model}'s state (what an EMA pairs, block by block). */
+    static List<Tensor> blocks(Model model) {
         List<Tensor> out = new ArrayList<>();
-        for (TensorSet set : sets) {
+        for (TensorSet set : model.state()) {
             if (!set.layout().entries().isEmpty()) {
                 out.add(set.all());
             }

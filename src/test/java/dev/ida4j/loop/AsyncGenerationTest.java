@@ -72,8 +72,8 @@ class AsyncGenerationTest {
             async.drain(true);
             async.drain(true);
             List<Tensor> replicas = async.replicas(0);
-            List<Tensor> sources = Models.blocks(loop.teacher.params(), loop.teacher.buffers());
-            sources.addAll(Models.blocks(loop.asker.params(), loop.asker.buffers()));
+            List<Tensor> sources = Models.blocks(loop.teacher);
+            sources.addAll(Models.blocks(loop.asker));
             assertThat(replicas).hasSameSizeAs(sources);
             for (int i = 0; i < sources.size(); i++) {
                 assertThat(replicas.get(i).segment().mismatch(sources.get(i).segment())).as("block " + i)

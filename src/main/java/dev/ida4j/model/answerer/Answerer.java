@@ -1,6 +1,7 @@
 package dev.ida4j.model.answerer;
 
 import dev.ida4j.backend.Backend;
+import dev.ida4j.model.Model;
 import dev.ida4j.optim.AdamW;
 import dev.ida4j.random.Rng;
 import dev.ida4j.tensor.DType;
@@ -9,6 +10,7 @@ import dev.ida4j.tensor.TensorArena;
 import dev.ida4j.tensor.TensorLayout;
 import dev.ida4j.tensor.TensorSet;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
@@ -39,7 +41,7 @@ import java.util.random.RandomGenerator;
  * function class); BatchNorm statistics include blank facts and padding questions, as the reference's do; BatchNorm
  * eps 1e-5; the decoder MLPs' hidden width is mlpMultiplier·C (the reference's is not pinned down).
  */
-public final class Answerer implements AutoCloseable {
+public final class Answerer implements Model {
     private final Backend backend;
     private final AnswererConfig cfg;
     private final Dims capacity;
@@ -456,16 +458,19 @@ public final class Answerer implements AutoCloseable {
         return cfg;
     }
 
+    @Override
     public Backend backend() {
         return backend;
     }
 
     /** Trainable parameters, one block. */
+    @Override
     public TensorSet params() {
         return params;
     }
 
     /** Gradients, laid out like {@link #params()}. */
+    @Override
     public TensorSet grads() {
         return grads;
     }
@@ -473,6 +478,11 @@ public final class Answerer implements AutoCloseable {
     /** BatchNorm running statistics: with {@link #params()}, the whole state an EMA teacher or a checkpoint copies. */
     public TensorSet buffers() {
         return buffers;
+    }
+
+    @Override
+    public List<TensorSet> state() {
+        return List.of(params, buffers);
     }
 
     /** The log-probabilities (b·q, V) of answer position i from the last {@link #forward}. */

@@ -3,6 +3,7 @@ package dev.ida4j.model.asker;
 import static dev.ida4j.model.asker.Views.head;
 
 import dev.ida4j.backend.Backend;
+import dev.ida4j.model.Model;
 import dev.ida4j.optim.AdamW;
 import dev.ida4j.random.Rng;
 import dev.ida4j.tensor.DType;
@@ -13,6 +14,7 @@ import dev.ida4j.tensor.TensorSet;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -36,7 +38,7 @@ import java.util.random.RandomGenerator;
  * <p>{@link #evaluate}, {@link #loss} and {@link #generate} reuse the batch buffers; the batch from {@link #setBatch}
  * is kept on the host and uploaded again by the next {@link #forwardBackward}.
  */
-public final class Asker implements AutoCloseable {
+public final class Asker implements Model {
     private static final int BN_HORIZON = 300;
 
     /** Eval-mode loss and argmax token accuracy over the subquestion tokens and over the main-answer tokens. */
@@ -527,10 +529,12 @@ public final class Asker implements AutoCloseable {
         return capacity;
     }
 
+    @Override
     public TensorSet params() {
         return params;
     }
 
+    @Override
     public TensorSet grads() {
         return grads;
     }
@@ -540,6 +544,12 @@ public final class Asker implements AutoCloseable {
         return buffers;
     }
 
+    @Override
+    public List<TensorSet> state() {
+        return List.of(params, buffers);
+    }
+
+    @Override
     public Backend backend() {
         return backend;
     }

@@ -2,6 +2,7 @@ package dev.ida4j.model.gpt;
 
 import dev.ida4j.backend.Activation;
 import dev.ida4j.backend.Backend;
+import dev.ida4j.model.Model;
 import dev.ida4j.optim.AdamW;
 import dev.ida4j.tensor.DType;
 import dev.ida4j.tensor.Tensor;
@@ -11,6 +12,7 @@ import dev.ida4j.tensor.TensorSet;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -31,7 +33,7 @@ import java.util.SplittableRandom;
  * columns [V, Vp) (0 on the others), so their probabilities and gradients are exactly 0 and the padding rows of wte
  * never matter. With V already a multiple of 128 there is no padding and no mask.
  */
-public final class Gpt implements AutoCloseable {
+public final class Gpt implements Model {
     /** The logit of a padding column: exp(-1e30 - max) is 0 in fp32, and 0 times it is still finite. */
     private static final float MASKED_LOGIT = -1e30f;
 
@@ -360,12 +362,20 @@ public final class Gpt implements AutoCloseable {
         return t;
     }
 
+    @Override
     public TensorSet params() {
         return params;
     }
 
+    @Override
     public TensorSet grads() {
         return grads;
+    }
+
+    /** The parameters: GPT keeps no running statistics. */
+    @Override
+    public List<TensorSet> state() {
+        return List.of(params);
     }
 
     /** Logits of the last forward, (B, T, Vp): the padding columns hold about -1e30. */
@@ -381,6 +391,7 @@ public final class Gpt implements AutoCloseable {
         return targets;
     }
 
+    @Override
     public Backend backend() {
         return backend;
     }
