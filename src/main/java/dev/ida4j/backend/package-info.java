@@ -17,5 +17,7 @@
  * ({@code GradCheck}).</li>
  * </ol>
  * The profiler, the host mirror of the tests and the GPU contract run need no edit: they read the interface.
+ *
+ * <p>May import: {@code bindings}, {@code tensor}.
  */
 package dev.ida4j.backend;
