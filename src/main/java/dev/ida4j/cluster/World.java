@@ -49,12 +49,13 @@ public interface World extends AutoCloseable {
      * How many processes a launcher started for this job, from {@code env}: Open MPI's {@code OMPI_COMM_WORLD_SIZE},
      * a PMI launcher's {@code PMI_SIZE}, or the tasks of the Slurm job step that {@code srun} started
      * ({@code SLURM_STEP_NUM_TASKS}: not an allocation's {@code SLURM_NTASKS}, which a batch script sees too); 1
-     * without one.
+     * without one (a value that is not a count is passed over).
      */
     static int launchedProcesses(Map<String, String> env) {
         for (String name : new String[] {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"}) {
-            if (env.containsKey(name)) {
-                return Integer.parseInt(env.get(name).strip());
+            String value = env.getOrDefault(name, "").strip();
+            if (value.matches("[1-9][0-9]{0,8}")) {
+                return Integer.parseInt(value);
             }
         }
         return 1;

@@ -53,6 +53,7 @@ class MpiWorldTest {
         assertThat(World.launchedProcesses(Map.of())).isOne();
         assertThat(World.launchedProcesses(Map.of("OMPI_COMM_WORLD_SIZE", "4"))).isEqualTo(4);
         assertThat(World.launchedProcesses(Map.of("PMI_SIZE", "3"))).isEqualTo(3);
+        assertThat(World.launchedProcesses(Map.of("PMI_SIZE", "three", "SLURM_STEP_NUM_TASKS", " 2 "))).isEqualTo(2);
         assertThat(World.launchedProcesses(Map.of("SLURM_NTASKS", "8"))).as("an allocation, not a job step").isOne();
         assertThat(World.launchedProcesses(Map.of("SLURM_NTASKS", "8", "SLURM_STEP_NUM_TASKS", "2"))).isEqualTo(2);
     }
