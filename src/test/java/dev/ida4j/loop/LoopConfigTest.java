@@ -173,6 +173,9 @@ class LoopConfigTest {
                     .isEqualTo(0.1);
         }
         assertThat(LoopConfig.reference("wildcard-search", Mode.AMPLIFICATION, 8, 10, 0, 3).depth()).isEqualTo(1);
+        assertThat(LoopConfig.defaults("shortest-path", Mode.AMPLIFICATION, 8, 10, 0, 3).sampledTeacher()).isTrue();
+        assertThat(LoopConfig.defaults("shortest-path", Mode.NOASKER, 8, 10, 0, 3).sampledTeacher()).isFalse();
+        assertThat(LoopConfig.defaults("union-find", Mode.AMPLIFICATION, 8, 10, 0, 3).sampledTeacher()).isFalse();
     }
 
     @Test
