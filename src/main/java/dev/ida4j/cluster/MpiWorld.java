@@ -100,8 +100,7 @@ final class MpiWorld implements World {
         requireOpen("sumFloats");
         for (long done = 0; done < count; done += MAX_COUNT) {
             int n = (int) Math.min(MAX_COUNT, count - done);
-            MemorySegment chunk = floats.asSlice(done * Float.BYTES, (long) n * Float.BYTES);
-            call("MPI_Allreduce", () -> (int) allreduce.invokeExact(IN_PLACE, chunk, n, floatType, sumOp, comm));
+            sumInPlace(floats.asSlice(done * Float.BYTES, (long) n * Float.BYTES), n, floatType);
         }
     }
 
@@ -110,8 +109,7 @@ final class MpiWorld implements World {
         requireOpen("sum");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, values);
-            call("MPI_Allreduce",
-                    () -> (int) allreduce.invokeExact(IN_PLACE, buf, values.length, doubleType, sumOp, comm));
+            sumInPlace(buf, values.length, doubleType);
             MemorySegment.copy(buf, ValueLayout.JAVA_DOUBLE, 0, values, 0, values.length);
         }
     }
@@ -121,8 +119,7 @@ final class MpiWorld implements World {
         requireOpen("sum");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_LONG, values);
-            call("MPI_Allreduce",
-                    () -> (int) allreduce.invokeExact(IN_PLACE, buf, values.length, longType, sumOp, comm));
+            sumInPlace(buf, values.length, longType);
             MemorySegment.copy(buf, ValueLayout.JAVA_LONG, 0, values, 0, values.length);
         }
     }
@@ -158,6 +155,11 @@ final class MpiWorld implements World {
             closed = true;
             call("MPI_Finalize", () -> (int) finalizer.invokeExact());
         }
+    }
+
+    /** {@code count} elements of {@code type} at {@code buf} summed over every rank, in place. */
+    private void sumInPlace(MemorySegment buf, int count, MemorySegment type) {
+        call("MPI_Allreduce", () -> (int) allreduce.invokeExact(IN_PLACE, buf, count, type, sumOp, comm));
     }
 
     private void requireOpen(String op) {
