@@ -145,6 +145,9 @@ final class MpiWorld implements World {
 
     @Override
     public void abort(int code) {
+        // named here: Open MPI's own notice of an abort can get lost when the processes end at once
+        System.err.println("ida4j: rank " + rank + " of " + size + " ends the job (exit code " + code + ")");
+        System.err.flush();
         call("MPI_Abort", () -> (int) abort.invokeExact(comm, code));
         Runtime.getRuntime().halt(code); // MPI_Abort does not return; should it, this process still ends
     }

@@ -30,7 +30,10 @@ public interface World extends AutoCloseable {
     /** Returns once every rank has called it. */
     void barrier();
 
-    /** Ends every process of the job with {@code code}: how one rank's failure stops the others. Does not return. */
+    /**
+     * Ends every process of the job with {@code code}, saying on stderr which rank did: how one rank's failure stops
+     * the others. Does not return.
+     */
     void abort(int code);
 
     /** Leaves the world (MPI_Finalize); every rank must call it. */
