@@ -71,7 +71,7 @@ final class MpiWorld implements World {
     static MpiWorld init() {
         SymbolLookup mpi;
         try {
-            mpi = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+            mpi = SymbolLookup.libraryLookup(LIBRARY, Arena.global());   // libmpi stays loaded while the process lives
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("started by an MPI launcher, but " + LIBRARY + " (Open MPI) cannot be"
                     + " loaded: install Open MPI (Debian: openmpi-bin libopenmpi-dev), or start without mpirun/srun");
