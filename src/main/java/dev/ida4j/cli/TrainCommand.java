@@ -3,8 +3,10 @@ package dev.ida4j.cli;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.backend.MatmulPrecision;
 import dev.ida4j.checkpoint.Checkpoints;
+import dev.ida4j.cluster.WatchedWorld;
 import dev.ida4j.cluster.World;
 import dev.ida4j.human.TranscriptRecord;
+import dev.ida4j.loop.IdaLoop;
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.loop.Mode;
 import dev.ida4j.loop.RunDirectory;
@@ -14,13 +16,20 @@ import dev.ida4j.optim.NonFiniteStepsException;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.task.Tasks;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +47,10 @@ import picocli.CommandLine.Spec;
  * minutes on the CPU: amplification on permutation-powering at size 4, climbing the bits of k. Settings come from the
  * defaults, then a config file ({@code --config run.toml}), then the flags; every one is checked before any work
  * starts, and the resolved settings are written into the run directory as {@code config.toml}.
+ *
+ * <p>Started by a launcher as several processes ({@code mpirun -np N}, {@code srun}), the ranks train one model
+ * data-parallel ({@link TrainingRun#inWorld}): each checks that every rank resolved the same settings, rank 0 alone
+ * prints and writes, and a rank that sees no collective complete within {@code --rank-timeout} ends the job.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train X by iterated amplification (or the noasker ablation, or the supervised baseline).")
@@ -127,6 +140,11 @@ final class TrainCommand implements Callable<Integer> {
             + " deterministic")
     Integer generationWorkers;
 
+    @Option(names = "--rank-timeout", paramLabel = "SECONDS", description = "with several processes (mpirun, srun):"
+            + " a rank that waits this long for the others, or is busy this long on its own, ends the job, naming"
+            + " itself (default 600)")
+    int rankTimeout = 600;
+
     @Option(names = "--transcripts", arity = "1..*", paramLabel = "FILE",
             description = "human transcripts (a journal of 'ida4j oversee' or its JSON Lines export) fed into H′'s"
                     + " buffer at the start, counted as H calls (amplification mode)")
@@ -142,36 +160,76 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int processes = World.launchedProcesses(System.getenv());
-        if (processes > 1) {
-            throw new Main.UsageException("train was started as " + processes + " processes (mpirun or srun): each"
-                    + " would train alone, so it refuses: training across processes is not there yet; start one"
-                    + " process");
-        }
         if (traceEvery < 0) {
             throw new Main.UsageException("--trace-every " + traceEvery + " must be >= 0");
         }
+        if (rankTimeout < 1) {
+            throw new Main.UsageException("--rank-timeout " + rankTimeout + " must be at least 1 second");
+        }
+        // a rank that fails closes nothing: it ends without MPI_Finalize, which makes the launcher end the job
+        World world = World.detect();
+        if (world.size() == 1) {
+            int code = train(world);
+            world.close();
+            return code;
+        }
+        world = new WatchedWorld(world, Duration.ofSeconds(rankTimeout));
+        String rank = "rank " + world.rank() + " of " + world.size() + ": ";
+        try {
+            int code = train(world);
+            world.close();
+            return code;
+        } catch (Main.UsageException e) {
+            throw new Main.UsageException(rank + e.getMessage());
+        } catch (Main.WorkException e) {
+            throw new Main.WorkException(rank + e.getMessage());
+        }
+    }
+
+    /** The run, as one rank of {@code world}: rank 0 prints and writes. */
+    private int train(World world) {
         boolean resuming = resume != null;
         Plan p = resuming ? resumed() : fresh();
         LoopConfig cfg = p.cfg();
-        System.out.printf(Locale.ROOT, "train: %s, %s, size %d (curriculum from %d)%n%s on %s%s, run directory %s%n",
+        if (world.size() > 1 && !resuming) {
+            if (cfg.generationShards() == 1) {
+                cfg = cfg.with("generationShards", world.size());   // one shard per process unless the settings say
+            }
+            if (out == null) {
+                // the default directory is named by the time, which the ranks read apart: rank 0's
+                p = new Plan(cfg, p.device(), p.precision(), p.tensorBoard(),
+                        Path.of(new String(world.allgather(p.dir().toString().getBytes(StandardCharsets.UTF_8))[0],
+                                StandardCharsets.UTF_8)), p.human());
+            }
+        }
+        try {
+            IdaLoop.requireShareable(cfg, world.size());
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage() + (resuming ? " (the run's own settings, with "
+                    + world.size() + " processes)" : ""));
+        }
+        requireSameSettings(world, cfg, p);
+        world.barrier();   // every rank has checked the run directory before rank 0 writes into it
+        boolean writer = world.rank() == 0;
+        PrintStream say = writer ? System.out : new PrintStream(OutputStream.nullOutputStream());
+        say.printf(Locale.ROOT, "train: %s, %s, size %d (curriculum from %d)%n%s on %s%s%s, run directory %s%n",
                 cfg.taskName(), cfg.mode().label(), cfg.size(), cfg.startSize(),
                 cfg.steps() > 0 ? cfg.steps() + " steps" : cfg.minutes() + " minutes", p.device(),
                 cfg.generationWorkers() > 0 ? " with " + cfg.generationWorkers() + " generation workers" : "",
-                p.dir());
+                world.size() > 1 ? " in " + world.size() + " processes" : "", p.dir());
         boolean bySteps = cfg.steps() > 0;
         List<Backend> workers = new ArrayList<>();
         Interrupts.install(System.err, "finishing this step and saving a checkpoint");
         TrainingRun.Summary s;
         try (Backend backend = BenchCommand.backend(p.device(), cfg.threads(), p.precision());
-             ProgressLine progress = bySteps ? ProgressLine.start("train", cfg.steps(), "steps")
+             ProgressLine progress = !writer ? null : bySteps ? ProgressLine.start("train", cfg.steps(), "steps")
                      : ProgressLine.start("train", cfg.minutes() * 60, "s")) {
             for (int i = 0; i < cfg.generationWorkers(); i++) {
                 workers.add(BenchCommand.backend(p.device(), 1, p.precision()));
             }
             // only now that the device is open: a missing GPU leaves no run directory behind
-            try (RunLock lock = RunLock.acquire(p.dir())) {
-                if (!resuming) {
+            try (RunLock lock = writer ? RunLock.acquire(p.dir()) : null) {
+                if (!resuming && writer) {
                     // written whole or not at all: a full disk leaves no empty config.toml behind
                     Path tmp = p.dir().resolve("config.toml.tmp");
                     try {
@@ -183,11 +241,16 @@ final class TrainCommand implements Callable<Integer> {
                         Files.deleteIfExists(tmp);
                     }
                 }
-                s = new TrainingRun(backend, cfg, p.dir(), progress.lines())
+                s = new TrainingRun(backend, cfg, p.dir(), writer ? progress.lines() : say)
+                        .inWorld(world)
                         .withGenerationBackends(workers)
                         .withTensorBoard(p.tensorBoard())
                         .withTraces(traceEvery)
-                        .onStep((step, seconds) -> progress.update(bySteps ? step : seconds, step, "steps"))
+                        .onStep((step, seconds) -> {
+                            if (writer) {
+                                progress.update(bySteps ? step : seconds, step, "steps");
+                            }
+                        })
                         .stopWhen(Interrupts::requested)
                         .withHumanTranscripts(p.human())
                         .run(resuming);
@@ -200,6 +263,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UncheckedIOException(e);
         } finally {
             workers.forEach(Backend::close);
+        }
+        if (!writer) {
+            return s.interrupted() ? Interrupts.exitCode() : 0;
         }
         String dir = s.runDir().toAbsolutePath().toString();
         if (!s.saved()) {
@@ -217,6 +283,35 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println(learned(s, cfg));
         }
         return 0;
+    }
+
+    /**
+     * Ends the job, naming this rank, unless every rank resolved the same settings, device and run directory: ranks
+     * started with different command lines or config files would train different models under one name.
+     */
+    private static void requireSameSettings(World world, LoopConfig cfg, Plan p) {
+        if (world.size() == 1) {
+            return;
+        }
+        String mine = TrainSettings.toToml(cfg) + p.device() + "|" + p.precision() + "|" + p.dir().toAbsolutePath()
+                + "|" + p.tensorBoard();
+        byte[] digest = sha256(mine);
+        byte[] rank0 = digest.clone();
+        world.broadcast(rank0, 0);
+        if (!Arrays.equals(digest, rank0)) {
+            System.err.println("ida4j: rank " + world.rank() + " of " + world.size() + " resolved other settings than"
+                    + " rank 0 (its command line, config file or working directory differs): every rank must be"
+                    + " started alike");
+            world.abort(2);
+        }
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -371,7 +466,8 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, TrainSettings.Setting> flags = new LinkedHashMap<>();
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             String key = o.longestName().substring(2);
-            if (!List.of("config", "resume", "help", "version", "transcripts", "trace-every").contains(key)) {
+            if (!List.of("config", "resume", "help", "version", "transcripts", "trace-every", "rank-timeout")
+                    .contains(key)) {
                 flags.put(key, TrainSettings.flag(key, o.getValue()));
             }
         }

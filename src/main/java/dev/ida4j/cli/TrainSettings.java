@@ -1,6 +1,7 @@
 package dev.ida4j.cli;
 
 import dev.ida4j.backend.MatmulPrecision;
+import dev.ida4j.cluster.World;
 import dev.ida4j.loop.LoopConfig;
 import dev.ida4j.loop.Mode;
 import dev.ida4j.task.Tasks;
@@ -35,7 +36,8 @@ final class TrainSettings {
      * run has no step count to reproduce anyway, and on the 2-core development machine two workers gave 2.1-2.3x
      * the fresh amplified targets per second of the synchronous loop and, after 30 minutes, about twice its accuracy
      * at size 16 on two tasks (union-find 30 → 64 %, sequential assignments 25 → 60 %; no gain on wildcard search and
-     * permutation powering; benchmarks/RESULTS.md). A run bounded by steps stays synchronous and deterministic.
+     * permutation powering; benchmarks/RESULTS.md). A run bounded by steps stays synchronous and deterministic, and so
+     * does each process of a job of several (mpirun, srun).
      */
     static final int TIMED_GENERATION_WORKERS = 2;
     /**
@@ -139,7 +141,8 @@ final class TrainSettings {
             return null;
         }
         if (steps == null && !values.containsKey("generation-workers") && mode != Mode.SUPERVISED
-                && device.equals("cpu") && Runtime.getRuntime().availableProcessors() >= 2) {
+                && device.equals("cpu") && Runtime.getRuntime().availableProcessors() >= 2
+                && World.launchedProcesses(System.getenv()) == 1) {
             all.put("generationWorkers", TIMED_GENERATION_WORKERS);
         }
         try {

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.Arrays;
 
 /**
  * Open MPI through the FFM API: the few calls a data-parallel job needs, from {@code libmpi.so.40} as the dynamic
@@ -31,6 +32,9 @@ final class MpiWorld implements World {
     private final MemorySegment sumOp;
     // int MPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype, MPI_Op, MPI_Comm)
     private final MethodHandle allreduce;
+    // int MPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype, void *recvbuf, int recvcount, MPI_Datatype,
+    //                   MPI_Comm)
+    private final MethodHandle allgather;
     // int MPI_Bcast(void *buffer, int count, MPI_Datatype, int root, MPI_Comm)
     private final MethodHandle bcast;
     private final MethodHandle barrier;   // int MPI_Barrier(MPI_Comm)
@@ -49,6 +53,8 @@ final class MpiWorld implements World {
         sumOp = symbol(mpi, "ompi_mpi_op_sum");
         allreduce = function(mpi, "MPI_Allreduce", INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, INT,
                 ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+        allgather = function(mpi, "MPI_Allgather", INT, ValueLayout.ADDRESS, INT, ValueLayout.ADDRESS,
+                ValueLayout.ADDRESS, INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
         bcast = function(mpi, "MPI_Bcast", INT, ValueLayout.ADDRESS, INT, ValueLayout.ADDRESS, INT,
                 ValueLayout.ADDRESS);
         barrier = function(mpi, "MPI_Barrier", INT, ValueLayout.ADDRESS);
@@ -121,6 +127,28 @@ final class MpiWorld implements World {
             MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_LONG, values);
             sumInPlace(buf, values.length, longType);
             MemorySegment.copy(buf, ValueLayout.JAVA_LONG, 0, values, 0, values.length);
+        }
+    }
+
+    @Override
+    public byte[][] allgather(byte[] bytes) {
+        requireOpen("allgather");
+        long[] lengths = new long[size];
+        lengths[rank] = bytes.length;
+        sum(lengths);
+        int most = (int) Arrays.stream(lengths).max().orElseThrow();
+        try (Arena arena = Arena.ofConfined()) {
+            // every rank sends the longest length, its own bytes zero-padded: one MPI_Allgather of equal blocks
+            MemorySegment send = arena.allocate(Math.max(most, 1));
+            MemorySegment.copy(bytes, 0, send, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            MemorySegment recv = arena.allocate((long) Math.max(most, 1) * size);
+            call("MPI_Allgather", () -> (int) allgather.invokeExact(send, most, byteType, recv, most, byteType, comm));
+            byte[][] out = new byte[size][];
+            for (int r = 0; r < size; r++) {
+                out[r] = new byte[(int) lengths[r]];
+                MemorySegment.copy(recv, ValueLayout.JAVA_BYTE, (long) r * most, out[r], 0, out[r].length);
+            }
+            return out;
         }
     }
 

@@ -24,6 +24,9 @@ public interface World extends AutoCloseable {
     /** {@code values} replaced by their sum over every rank, on every rank. */
     void sum(long[] values);
 
+    /** Every rank's {@code bytes} (of any length), on every rank, in rank order. */
+    byte[][] allgather(byte[] bytes);
+
     /** {@code bytes} replaced on every rank by rank {@code root}'s. */
     void broadcast(byte[] bytes, int root);
 

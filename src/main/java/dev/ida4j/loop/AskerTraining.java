@@ -7,6 +7,7 @@ import dev.ida4j.overseer.Overseer;
 import dev.ida4j.overseer.Transcript;
 import dev.ida4j.overseer.TranscriptLayout;
 import dev.ida4j.task.Task;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -38,6 +39,7 @@ final class AskerTraining {
     private final boolean sampledTeacher;
     private final double stepRate;
     private final double lossBand;
+    private final Replicas replicas;
     private final int[] trainTokens;   // (batch, T)
     double budget;
     double trainCredit;   // H′ steps granted and not yet taken
@@ -49,7 +51,7 @@ final class AskerTraining {
 
     AskerTraining(Task task, Asker asker, AdamW optimizer, Amplifier amplifier, Overseer h, RecordBuffer buffer,
                   int initialBudget, int contextsPerCall, int batch, int minBuffer, boolean sampledTeacher,
-                  double stepRate, double lossBand) {
+                  double stepRate, double lossBand, Replicas replicas) {
         this.task = task;
         this.asker = asker;
         this.optimizer = optimizer;
@@ -64,6 +66,7 @@ final class AskerTraining {
         this.sampledTeacher = sampledTeacher;
         this.stepRate = stepRate;
         this.lossBand = lossBand;
+        this.replicas = replicas;
         this.trainTokens = new int[batch * layout.length()];
     }
 
@@ -115,7 +118,10 @@ final class AskerTraining {
         calls += transcripts.size();
     }
 
-    /** One H′ step on a batch drawn from the buffer, when granted and the buffer holds enough; returns whether it ran. */
+    /**
+     * One H′ step on a batch drawn from the buffer, when granted and the buffer holds enough; returns whether it ran.
+     * In a data-parallel job each rank takes its slice of the batch and the slices' gradients are averaged.
+     */
     boolean train(RandomGenerator trainRng) {
         if (buffer.size() < minBuffer || trainCredit < 1) {
             return false;
@@ -126,9 +132,14 @@ final class AskerTraining {
             System.arraycopy(buffer.data(), buffer.sample(trainRng), trainTokens, i * len, len);
         }
         asker.setTraining(true);
-        asker.setBatch(batch, trainTokens);
-        lastLoss = asker.forwardBackward();
+        int lo = replicas.sliceStart(batch);
+        int hi = replicas.sliceEnd(batch);
+        asker.setBatch(hi - lo, replicas.single() ? trainTokens : Arrays.copyOfRange(trainTokens, lo * len, hi * len));
+        double[] loss = {asker.forwardBackward()};   // the mean over transcripts of each one's loss
+        replicas.sumWeighted(asker.backend(), asker.grads(), (hi - lo) / (float) batch, loss);
+        lastLoss = (float) loss[0];
         optimizer.tryStep(asker.params(), asker.grads(), lastLoss);
+        replicas.shareStatistics(asker);
         asker.setTraining(false);   // it decides in evaluation mode
         steps++;
         return true;

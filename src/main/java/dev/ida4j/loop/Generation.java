@@ -67,6 +67,16 @@ final class Generation {
      */
     Result run(RecordBuffer buffer, int contexts, Curriculum.Draw draw, int questionsPerContext, Overseer overseer,
                int depth, RandomGenerator dataRng, RandomGenerator answerRng, int traced) {
+        return add(List.of(part(contexts, draw, questionsPerContext, overseer, depth, dataRng, answerRng, traced)),
+                buffer);
+    }
+
+    /**
+     * One part of a generation batch, not yet in a buffer: {@code contexts} fresh contexts with their targets and the
+     * teacher's own answers, what a rank of a data-parallel job makes of its shard of the batch ({@link GenerationPart}).
+     */
+    GenerationPart part(int contexts, Curriculum.Draw draw, int questionsPerContext, Overseer overseer, int depth,
+                        RandomGenerator dataRng, RandomGenerator answerRng, int traced) {
         Questions qs = Questions.sample(task, contexts, draw, questionsPerContext, dataRng);
         List<List<int[]>> direct = amplifier.answerDirectly(qs.contexts(), qs.questions(),
                 sampledTeacher ? answerRng : null);
@@ -84,28 +94,51 @@ final class Generation {
             targets = answers(amplifier.amplify(qs.contexts(), qs.questions(), overseer, depth, answerRng,
                     decoding(sampledTeacher)));
         }
-        Agreement all = new Agreement();
-        Agreement judged = new Agreement();
+        GenerationPart part = new GenerationPart(kept);
         for (int c = 0; c < contexts; c++) {
             Context context = qs.contexts().get(c);
             List<int[]> facts = new ArrayList<>(context.factCount());
             for (int i = 0; i < context.factCount(); i++) {
                 facts.add(context.fact(i));
             }
-            buffer.add(packer.record(facts, qs.questions().get(c), targets.get(c)));
-            for (int i = 0; i < targets.get(c).size(); i++) {
-                int[] mine = direct.get(c).get(i);
-                int[] target = targets.get(c).get(i);
-                all.add(mine, target);
-                if (draw.level() == 0 || draw.levelOf(task, context, qs.questions().get(c).get(i)) == draw.level()) {
-                    judged.add(mine, target);
+            List<int[]> questions = qs.questions().get(c);
+            part.addContext(packer.record(facts, questions, targets.get(c)));
+            for (int i = 0; i < questions.size(); i++) {
+                int[] q = questions.get(i);
+                boolean judged = draw.level() == 0 || draw.levelOf(task, context, q) == draw.level();
+                part.addQuestion(direct.get(c).get(i), judged, task.questionClass(context, q),
+                        task.isCorrect(context, q, direct.get(c).get(i)),
+                        task.isCorrect(context, q, targets.get(c).get(i)));
+            }
+        }
+        return part;
+    }
+
+    /** Adds the parts' records to {@code buffer}, in order, and returns what the batch they make up produced. */
+    Result add(List<GenerationPart> parts, RecordBuffer buffer) {
+        Agreement all = new Agreement();
+        Agreement judged = new Agreement();
+        ClassAccuracy teacher = new ClassAccuracy();
+        ClassAccuracy targets = new ClassAccuracy();
+        for (GenerationPart part : parts) {
+            int q = 0;
+            for (int[] record : part.records()) {
+                buffer.add(record);
+                for (int i = 0; i < packer.questionCount(record); i++, q++) {
+                    int[] mine = part.direct(q);
+                    int[] target = packer.target(record, i);
+                    all.add(mine, target);
+                    if (part.judged(q)) {
+                        judged.add(mine, target);
+                    }
+                    teacher.add(part.questionClass(q), part.teacherRight(q));
+                    targets.add(part.questionClass(q), part.targetRight(q));
                 }
             }
         }
         double judgedAgreement = judged.total() == 0 ? Double.NaN
                 : excludeModalAnswer ? judged.withoutModal() : judged.raw();
-        return new Result(all.raw(), judgedAgreement, qs.grade(task, direct), qs.grade(task, targets),
-                (int) all.total(), kept);
+        return new Result(all.raw(), judgedAgreement, teacher, targets, (int) all.total(), parts.getFirst().traced());
     }
 
     /** How the teacher answers subquestions in generation and in H's transcripts for H′. */

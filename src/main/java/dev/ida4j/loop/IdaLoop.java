@@ -7,6 +7,9 @@ import dev.ida4j.amplify.DirectModel;
 import dev.ida4j.amplify.Tree;
 import dev.ida4j.backend.Backend;
 import dev.ida4j.checkpoint.Checkpoints;
+import dev.ida4j.cluster.SingleProcess;
+import dev.ida4j.cluster.World;
+import dev.ida4j.model.Model;
 import dev.ida4j.model.answerer.Answerer;
 import dev.ida4j.model.answerer.AnswererConfig;
 import dev.ida4j.model.asker.Asker;
@@ -26,6 +29,7 @@ import dev.ida4j.tensor.TensorArena;
 import dev.ida4j.trace.TraceRecorder;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,6 +46,12 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>The same config and seed give the same weights and the same metrics (wall-clock fields aside). For throughput,
  * {@link #startAsync} moves generation to worker threads instead (the {@code generationWorkers} setting), giving up
  * determinism.
+ *
+ * <p>In a world of several processes ({@link World}) the loop is data-parallel ({@link Replicas}): each rank generates
+ * its shards of every generation batch and trains on its slice of every batch, and all ranks hold the same weights,
+ * buffers and decisions. The same config, seed and shard count give the same run with any number of processes that
+ * divides the shards, up to the rounding of sums taken in another order (and BatchNorm's statistics, which come from
+ * each rank's slice).
  */
 public final class IdaLoop implements AutoCloseable {
     final LoopConfig cfg;
@@ -74,6 +84,12 @@ public final class IdaLoop implements AutoCloseable {
     final Rng trainRng;
     final Rng noiseRng;
     final Rng evalRng;
+    final Replicas replicas;
+    final Rng[] shardDataRngs;         // per generation shard; shard 0's are dataRng and answerRng
+    final Rng[] shardAnswerRngs;
+    private final Overseer[] shardOverseers;
+    final Rng callDataRng;             // H's calls for H′: dataRng and answerRng unless there are several shards
+    final Rng callAnswerRng;
     final TranscriptLayout layout;
     long step;
     long generations;
@@ -88,7 +104,18 @@ public final class IdaLoop implements AutoCloseable {
     final LoopStats stats = new LoopStats();
 
     public IdaLoop(Backend backend, LoopConfig cfg) {
+        this(backend, cfg, new SingleProcess());
+    }
+
+    /**
+     * The loop as one rank of {@code world}.
+     *
+     * @throws IllegalArgumentException if the config cannot be shared out among the world's processes (each named)
+     */
+    public IdaLoop(Backend backend, LoopConfig cfg, World world) {
+        requireShareable(cfg, world.size());
         this.cfg = cfg;
+        this.replicas = new Replicas(world, cfg.generationShards());
         this.backend = backend;
         this.task = cfg.task();
         int facts = task.factCount(cfg.size());
@@ -150,7 +177,7 @@ public final class IdaLoop implements AutoCloseable {
                     : new Amplifier(task, teacherModel(), counters, cfg.askerCallNoise(), cfg.abstainBelow());
             this.askerTraining = new AskerTraining(task, asker, askerOptimizer, forH, h, askerBuffer,
                     cfg.askerInitialBudget(), cfg.generationContexts(), cfg.askerBatch(), cfg.minAskerBuffer(),
-                    cfg.sampledTeacher(), cfg.askerStepRate(), cfg.askerLossBand());
+                    cfg.sampledTeacher(), cfg.askerStepRate(), cfg.askerLossBand(), replicas);
             this.targetOverseer = new LearnedOverseer(asker, layout, cfg.sampledAsker() ? answerRng : null);
         } else {
             this.asker = null;
@@ -158,6 +185,50 @@ public final class IdaLoop implements AutoCloseable {
             this.askerBuffer = null;
             this.askerTraining = null;
             this.targetOverseer = cfg.mode() == Mode.NOASKER ? h : null;
+        }
+        // the streams of shards 1.. come after all the others, so that a run of one shard draws as it always has
+        int shards = cfg.generationShards();
+        this.shardDataRngs = new Rng[shards];
+        this.shardAnswerRngs = new Rng[shards];
+        this.shardOverseers = new Overseer[shards];
+        for (int k = 0; k < shards; k++) {
+            shardDataRngs[k] = k == 0 ? dataRng : root.split();
+            shardAnswerRngs[k] = k == 0 ? answerRng : root.split();
+            shardOverseers[k] = k == 0 || asker == null ? targetOverseer
+                    : new LearnedOverseer(asker, layout, cfg.sampledAsker() ? shardAnswerRngs[k] : null);
+        }
+        this.callDataRng = shards == 1 ? dataRng : root.split();
+        this.callAnswerRng = shards == 1 ? answerRng : root.split();
+    }
+
+    /**
+     * Refuses settings that {@code processes} processes cannot share out, naming each.
+     *
+     * @throws IllegalArgumentException listing the problems
+     */
+    public static void requireShareable(LoopConfig cfg, int processes) {
+        int shards = cfg.generationShards();
+        List<String> problems = new ArrayList<>();
+        if (shards % processes != 0) {
+            problems.add("generation-shards " + shards + " is not a multiple of the " + processes + " processes");
+        }
+        if (cfg.generationContexts() % shards != 0) {
+            problems.add("generation-contexts " + cfg.generationContexts() + " do not split into " + shards
+                    + " equal generation shards");
+        }
+        if (cfg.trainContexts() < processes) {
+            problems.add("batch " + cfg.trainContexts() + " has fewer contexts than the " + processes
+                    + " processes");
+        }
+        if (shards > 1 && cfg.overseerErrorRate() > 0) {
+            problems.add("overseer-error-rate draws from one stream, which several generation shards cannot share");
+        }
+        if (processes > 1 && cfg.generationWorkers() > 0) {
+            problems.add("generation-workers " + cfg.generationWorkers() + ": each of several processes generates"
+                    + " in its training thread (set 0)");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
         }
     }
 
@@ -239,7 +310,7 @@ public final class IdaLoop implements AutoCloseable {
     private void trainModels() {
         if (askerTraining != null) {
             askerTraining.grant();
-            askerTraining.callOverseer(curriculum.size(), dataRng, answerRng);
+            askerTraining.callOverseer(curriculum.size(), callDataRng, callAnswerRng);
             askerTraining.train(trainRng);
         }
         trainStudent();
@@ -318,10 +389,17 @@ public final class IdaLoop implements AutoCloseable {
         }
     }
 
+    /** One generation batch: this rank's shards of it, then every rank's shards in order into the buffer. */
     private void generate() {
         long start = System.nanoTime();
-        Generation.Result result = generation.run(xBuffer, cfg.generationContexts(), curriculum.draw(),
-                cfg.questionsPerContext(), targetOverseer, cfg.depth(), dataRng, answerRng, tracedContexts());
+        Curriculum.Draw draw = curriculum.draw();
+        int contexts = cfg.generationContexts() / replicas.shards;
+        List<GenerationPart> mine = new ArrayList<>();
+        for (int k = replicas.firstShard(); k < replicas.endShard(); k++) {
+            mine.add(generation.part(contexts, draw, cfg.questionsPerContext(), shardOverseers[k], cfg.depth(),
+                    shardDataRngs[k], shardAnswerRngs[k], k == 0 ? tracedContexts() : 0));
+        }
+        Generation.Result result = generation.add(replicas.gather(mine), xBuffer);
         traced(result);
         generations++;
         targetQuestions += result.questions();
@@ -332,24 +410,86 @@ public final class IdaLoop implements AutoCloseable {
     private void trainStudent() {
         long start = System.nanoTime();
         batch.sample(xBuffer, cfg.trainContexts(), trainRng);
-        student.setBatch(batch.contexts(), batch.facts(), batch.questions(), batch.factTokens(),
-                batch.questionTokens(), batch.answerTokens(), batch.questionMask());
-        copy(savedBuffers, studentBuffers);
-        float loss = student.forwardBackward();
-        AdamW.StepResult result = xOptimizer.tryStep(student.params(), student.grads(), loss);
-        if (result.applied()) {
-            polyak.update(xOptimizer.steps());
+        int questions = questions(0, batch.contexts());
+        int lo = replicas.sliceStart(batch.contexts());
+        int hi = replicas.sliceEnd(batch.contexts());
+        if (replicas.single()) {
+            student.setBatch(batch.contexts(), batch.facts(), batch.questions(), batch.factTokens(),
+                    batch.questionTokens(), batch.answerTokens(), batch.questionMask());
         } else {
+            // this rank's slice of contexts, padded as the whole batch is
+            int f = batch.facts();
+            int q = batch.questions();
+            student.setBatch(hi - lo, f, q, slice(batch.factTokens(), lo, hi, f * task.factLength()),
+                    slice(batch.questionTokens(), lo, hi, q * task.questionLength()),
+                    slice(batch.answerTokens(), lo, hi, q * task.answerLength()),
+                    Arrays.copyOfRange(batch.questionMask(), lo * q, hi * q));
+        }
+        copy(savedBuffers, studentBuffers);
+        // the slices' mean losses and gradients, weighted by their share of the batch's questions
+        double[] reduced = {student.forwardBackward(), student.exactMatch()};
+        replicas.sumWeighted(backend, student.grads(), questions(lo, hi) / (float) questions, reduced);
+        float loss = (float) reduced[0];
+        AdamW.StepResult result = xOptimizer.tryStep(student.params(), student.grads(), loss);
+        if (!result.applied()) {
             // the forward pass of a skipped step still moved the running statistics, with non-finite values
             copy(studentBuffers, savedBuffers);
         }
+        replicas.shareStatistics(student);
+        if (result.applied()) {
+            polyak.update(xOptimizer.steps());
+        }
         guard.check(step + 1, loss, result);
         step++;
-        int questions = 0;
-        for (int i = 0; i < batch.contexts() * batch.questions(); i++) {
-            questions += (int) batch.questionMask()[i];
+        stats.trained(loss, result.norm(), (float) reduced[1], questions, System.nanoTime() - start);
+    }
+
+    /**
+     * Gives every rank the state of every generation shard's streams (each rank draws only from its own shards'):
+     * what a checkpoint saves, so that a resumed job, with any number of processes that divides the shards, draws on.
+     * Every rank must call it at the same point.
+     */
+    void shareShardStreams() {
+        if (replicas.single()) {
+            return;
         }
-        stats.trained(loss, result.norm(), student.exactMatch(), questions, System.nanoTime() - start);
+        int len = dataRng.state().length;
+        long[] states = new long[2 * replicas.shards * len];
+        for (int k = replicas.firstShard(); k < replicas.endShard(); k++) {
+            System.arraycopy(shardDataRngs[k].state(), 0, states, 2 * k * len, len);
+            System.arraycopy(shardAnswerRngs[k].state(), 0, states, (2 * k + 1) * len, len);
+        }
+        replicas.world.sum(states);   // each slot is one rank's, zero on the others
+        for (int k = 0; k < replicas.shards; k++) {
+            shardDataRngs[k].restore(Arrays.copyOfRange(states, 2 * k * len, (2 * k + 1) * len));
+            shardAnswerRngs[k].restore(Arrays.copyOfRange(states, (2 * k + 1) * len, (2 * k + 2) * len));
+        }
+    }
+
+    /**
+     * Ends the job when this rank's models differ from rank 0's ({@link Replicas#checkSame}); every rank must call it
+     * at the same point.
+     */
+    void checkReplicasAgree() {
+        List<Model> models = new ArrayList<>(List.of(student, teacher));
+        if (asker != null) {
+            models.add(asker);
+        }
+        replicas.checkSame(step, models);
+    }
+
+    /** The questions of contexts [lo, hi) of the batch. */
+    private int questions(int lo, int hi) {
+        int n = 0;
+        for (int i = lo * batch.questions(); i < hi * batch.questions(); i++) {
+            n += (int) batch.questionMask()[i];
+        }
+        return n;
+    }
+
+    /** Rows [lo, hi) of {@code a}, rows of {@code width}. */
+    private static int[] slice(int[] a, int lo, int hi, int width) {
+        return Arrays.copyOfRange(a, lo * width, hi * width);
     }
 
     /** {@code dst = src} on the device (both null for a model without buffers). */

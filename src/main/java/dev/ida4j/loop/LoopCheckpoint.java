@@ -135,6 +135,7 @@ final class LoopCheckpoint {
         ObjectNode s = JSON.createObjectNode();
         s.set("config", JSON.valueToTree(loop.cfg));
         s.put("step", loop.step);
+        s.put("world_size", loop.replicas.world.size());
         s.put("generations", loop.generations);
         s.put("target_questions", loop.targetQuestions);
         s.put("x_optimizer_steps", loop.xOptimizer.steps());
@@ -152,6 +153,15 @@ final class LoopCheckpoint {
         rng(rngs, "noise", loop.noiseRng.state());
         rng(rngs, "eval", loop.evalRng.state());
         rng(rngs, "student_dropout", loop.student.dropoutState());
+        if (loop.replicas.shards > 1) {
+            // shard 0 draws from data and answer; H's calls have their own streams
+            for (int k = 1; k < loop.replicas.shards; k++) {
+                rng(rngs, "shard" + k + "_data", loop.shardDataRngs[k].state());
+                rng(rngs, "shard" + k + "_answer", loop.shardAnswerRngs[k].state());
+            }
+            rng(rngs, "call_data", loop.callDataRng.state());
+            rng(rngs, "call_answer", loop.callAnswerRng.state());
+        }
         if (loop.asker != null) {
             rng(rngs, "asker_dropout", loop.asker.dropoutState());
             AskerTraining a = loop.askerTraining;
@@ -198,6 +208,14 @@ final class LoopCheckpoint {
         loop.noiseRng.restore(longs(rngs.get("noise")));
         loop.evalRng.restore(longs(rngs.get("eval")));
         loop.student.restoreDropoutState(longs(rngs.get("student_dropout")));
+        if (loop.replicas.shards > 1) {
+            for (int k = 1; k < loop.replicas.shards; k++) {
+                loop.shardDataRngs[k].restore(longs(rngs.get("shard" + k + "_data")));
+                loop.shardAnswerRngs[k].restore(longs(rngs.get("shard" + k + "_answer")));
+            }
+            loop.callDataRng.restore(longs(rngs.get("call_data")));
+            loop.callAnswerRng.restore(longs(rngs.get("call_answer")));
+        }
         if (loop.asker != null) {
             loop.asker.restoreDropoutState(longs(rngs.get("asker_dropout")));
             AskerTraining a = loop.askerTraining;

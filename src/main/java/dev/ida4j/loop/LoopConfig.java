@@ -66,6 +66,10 @@ import tools.jackson.databind.node.ObjectNode;
  *                                 at least this, 0.1 while it is at least a tenth of it, else 0.01 (the reference:
  *                                 0.1; the default: 0.0001, so that H′ goes on learning from H until it imitates it
  *                                 closely, the rare cases included)
+ * @param generationShards         a generation batch is made in this many equal shards, each drawing from random
+ *                                 streams of its own, so that several processes can share them out (a data-parallel
+ *                                 job: any number of processes that divides it); 1 for one process, and what the
+ *                                 command line sets to the number of processes when a job starts with 1
  */
 public record LoopConfig(String taskName, Mode mode, int size, int startSize, long steps, double minutes, long seed,
                          String preset, boolean preLayerNorm, float dropout, float lr, float beta2, float clip,
@@ -76,7 +80,8 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
                          int promoteMinBatches, int evalEvery, int evalContexts, int logEvery, int checkpointEvery,
                          int keepCheckpoints, int threads, int generationWorkers, boolean sampledTeacher,
                          int askerLayers, boolean levelCurriculum, boolean excludeModalAnswer, double abstainBelow,
-                         boolean sampledAsker, double askerStepRate, double askerCallNoise, double askerLossBand) {
+                         boolean sampledAsker, double askerStepRate, double askerCallNoise, double askerLossBand,
+                         int generationShards) {
 
     /** Contexts in one batch at most: 200 times the reference's 50, far more than any machine trains at once. */
     public static final int MAX_CONTEXTS = 10_000;
@@ -96,7 +101,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
             Map.entry("dropout", REFERENCE_DROPOUT), Map.entry("askerLayers", REFERENCE_ASKER_LAYERS),
             Map.entry("levelCurriculum", false), Map.entry("excludeModalAnswer", false),
             Map.entry("abstainBelow", 0.0), Map.entry("sampledAsker", true), Map.entry("askerStepRate", 0.0),
-            Map.entry("askerCallNoise", 0.0), Map.entry("askerLossBand", 0.1));
+            Map.entry("askerCallNoise", 0.0), Map.entry("askerLossBand", 0.1), Map.entry("generationShards", 1));
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -132,10 +137,12 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         requirePositive("checkpointEvery", checkpointEvery);
         requirePositive("keepCheckpoints", keepCheckpoints);
         requirePositive("threads", threads);
+        requirePositive("generationShards", generationShards);
         requireAtMost("generationContexts", generationContexts, MAX_CONTEXTS);
         requireAtMost("trainContexts", trainContexts, MAX_CONTEXTS);
         requireAtMost("evalContexts", evalContexts, MAX_CONTEXTS);
         requireAtMost("threads", threads, MAX_THREADS);
+        requireAtMost("generationShards", generationShards, generationContexts);
         if (askerLayers < 1 || askerLayers > 16) {
             throw new IllegalArgumentException("askerLayers " + askerLayers + " is outside 1..16");
         }
@@ -265,7 +272,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "small", false, REFERENCE_DROPOUT,
                 1e-3f, 0.98f, 1f, 16, 16, 2, 0, 2000, 64, 20_000, 500, 50, 250, depth, 0, 0, emaHorizon, 0.85, 69,
                 250, 20, 25, 500, 3, 1, 0, sampled, DEFAULT_ASKER_LAYERS, levels, true, 0, true, 0, 0,
-                ASKER_LOSS_BAND);
+                ASKER_LOSS_BAND, 1);
     }
 
     /**
@@ -279,7 +286,7 @@ public record LoopConfig(String taskName, Mode mode, int size, int startSize, lo
         int start = Math.min(size, taskName.equals("union-find") ? 10 : 8);
         return new LoopConfig(taskName, mode, size, start, steps, minutes, seed, "paper", false, REFERENCE_DROPOUT,
                 1e-5f, 0.98f, 1f, 50, 50, 1, 0, 10_000, 500, 100_000, 500, 50, 250, 1, 0, 0, 1000, 0.85, 69, 250, 20,
-                25, 500, 3, 1, 0, true, REFERENCE_ASKER_LAYERS, false, false, 0, true, 1, 0, 0.1);
+                25, 500, 3, 1, 0, true, REFERENCE_ASKER_LAYERS, false, false, 0, true, 1, 0, 0.1, 1);
     }
 
     /**

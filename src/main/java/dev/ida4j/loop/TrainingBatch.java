@@ -62,6 +62,17 @@ public final class TrainingBatch {
         return r;
     }
 
+    /** The number of questions in {@code record}. */
+    public int questionCount(int[] record) {
+        return record[1];
+    }
+
+    /** Question {@code i}'s target in {@code record} (La tokens). */
+    public int[] target(int[] record, int i) {
+        int at = 2 + maxFacts * w + maxQuestions * lq + i * la;
+        return Arrays.copyOfRange(record, at, at + la);
+    }
+
     /** Fills this batch with {@code contexts} records drawn uniformly with replacement from {@code buffer}. */
     public void sample(RecordBuffer buffer, int contexts, RandomGenerator rng) {
         int[] data = buffer.data();

@@ -1,6 +1,8 @@
 package dev.ida4j.loop;
 
 import dev.ida4j.backend.Backend;
+import dev.ida4j.cluster.SingleProcess;
+import dev.ida4j.cluster.World;
 import dev.ida4j.io.MetricsLog;
 import dev.ida4j.io.TensorBoardEvents;
 import dev.ida4j.overseer.Transcript;
@@ -35,6 +37,11 @@ import tools.jackson.databind.node.ObjectNode;
  *   checkpoints/step-N/           model.safetensors, optimizer.safetensors, replay.safetensors, state.json
  *   traces/step-N.jsonl           a sample of the generation batches' trees, when asked for (TRACES.md)
  * </pre>
+ *
+ * <p>In a job of several processes ({@link #inWorld}) every rank runs the loop and rank 0 alone writes the log, the
+ * checkpoints and the traces and evaluates; every rank reads the checkpoint it resumes from, so the run directory must
+ * be on a file system they share. The ranks stop together: at the step where any of them is asked to, or where rank
+ * 0's clock says the minutes are up.
  */
 public final class TrainingRun {
     private final Backend backend;
@@ -59,6 +66,7 @@ public final class TrainingRun {
     private int traceEvery;               // 0: no traces
     private int traceFiles;               // in traces/ so far
     private final ProgressTable table;
+    private World world = new SingleProcess();
 
     public TrainingRun(Backend backend, LoopConfig cfg, Path runDir, PrintStream out) {
         this.backend = backend;
@@ -94,6 +102,12 @@ public final class TrainingRun {
     /** Checkpoints written another way (tests inject failing file syncs); returns this. */
     TrainingRun withCheckpoints(Checkpoints c) {
         this.checkpoints = c;
+        return this;
+    }
+
+    /** Runs as one rank of {@code world} (rank 0 writes; see the class comment); returns this. */
+    public TrainingRun inWorld(World w) {
+        this.world = w;
         return this;
     }
 
@@ -155,8 +169,11 @@ public final class TrainingRun {
             throw new IllegalArgumentException(runDir + " already holds a run: resume it with --resume, or choose"
                     + " another --out");
         }
-        Files.createDirectories(runDir);
-        try (IdaLoop loop = new IdaLoop(backend, cfg)) {
+        boolean writer = world.rank() == 0;
+        if (writer) {
+            Files.createDirectories(runDir);
+        }
+        try (IdaLoop loop = new IdaLoop(backend, cfg, world)) {
             long resumedAt = 0;
             if (resume) {
                 Path used = LoopCheckpoint.restoreNewestIntact(loop, checkpoints, runDir, false,
@@ -164,8 +181,11 @@ public final class TrainingRun {
                 // the damaged newer ones would be in the way of the steps to come: set them aside, kept
                 List<Path> committed = Checkpoints.committed(runDir);
                 for (Path newer : committed.subList(committed.indexOf(used) + 1, committed.size())) {
-                    out.println("warning: moved the damaged " + newer + " to " + Checkpoints.setAside(newer));
+                    if (writer) {
+                        out.println("warning: moved the damaged " + newer + " to " + Checkpoints.setAside(newer));
+                    }
                 }
+                world.barrier();   // every rank has read the checkpoint before any rank writes the next
                 resumedAt = loop.step;
                 savedStep = resumedAt;
                 out.printf(Locale.ROOT, "resumed from %s (step %d)%n", used, resumedAt);
@@ -173,7 +193,7 @@ public final class TrainingRun {
             if (traceEvery > 0 && cfg.mode() == Mode.SUPERVISED) {
                 out.println("warning: no traces: the supervised baseline builds no trees (its targets are the ground"
                         + " truth)");
-            } else if (traceEvery > 0) {
+            } else if (traceEvery > 0 && writer) {
                 traceFiles = TraceFiles.ofRun(runDir.resolve("traces")).size();
                 loop.traceGenerations(lines -> writeTrace(loop.step, lines));
             }
@@ -193,16 +213,27 @@ public final class TrainingRun {
             // a budget, not a deadline: nanoTime plus a huge budget would overflow ((long) saturates at the maximum)
             long budget = cfg.minutes() > 0 ? (long) (cfg.minutes() * 60e9) : Long.MAX_VALUE;
             boolean interrupted = false;
-            try (MetricsLog log = resume ? MetricsLog.resume(runDir, resumedAt) : MetricsLog.open(runDir);
-                 TensorBoardEvents tb = tensorBoard ? TensorBoardEvents.create(runDir.resolve("tensorboard")) : null) {
+            try (MetricsLog log = !writer ? null : resume ? MetricsLog.resume(runDir, resumedAt)
+                    : MetricsLog.open(runDir);
+                 TensorBoardEvents tb = tensorBoard && writer ? TensorBoardEvents.create(runDir.resolve("tensorboard"))
+                         : null) {
                 if (tb != null) {
                     log.mirrorTo(tb::scalars);
                 }
                 long start = System.nanoTime();
                 listener.stepped(loop.step, 0);
-                while ((cfg.steps() == 0 || loop.step < cfg.steps()) && System.nanoTime() - start < budget) {
-                    if (stopRequested.getAsBoolean()) {
+                while (cfg.steps() == 0 || loop.step < cfg.steps()) {
+                    // {stop requested, time up}: any rank's request stops every rank, rank 0's clock decides
+                    long[] stop = {stopRequested.getAsBoolean() ? 1 : 0,
+                            writer && System.nanoTime() - start >= budget ? 1 : 0};
+                    if (world.size() > 1) {
+                        world.sum(stop);
+                    }
+                    if (stop[0] > 0) {
                         interrupted = true;
+                        break;
+                    }
+                    if (stop[1] > 0) {
                         break;
                     }
                     if (traceEvery > 0 && loop.step % traceEvery == 0 && traceFiles < MAX_TRACE_FILES) {
@@ -211,17 +242,20 @@ public final class TrainingRun {
                     loop.runStep();
                     listener.stepped(loop.step, (System.nanoTime() - start) / 1e9);
                     if (loop.step % cfg.logEvery() == 0) {
-                        record(loop, log, start);
+                        loop.checkReplicasAgree();
+                        if (writer) {
+                            record(loop, log, start);
+                        }
                         loop.stats.reset();
                     }
-                    if (loop.step % cfg.evalEvery() == 0) {
+                    if (loop.step % cfg.evalEvery() == 0 && writer) {
                         evalAccuracy = evaluate(loop, log, loop.evalRng);
                     }
                     if (loop.step % cfg.checkpointEvery() == 0 || pendingCheckpoint) {
                         checkpoint(loop, log);
                     }
                 }
-                if (loop.step % cfg.evalEvery() != 0 && !interrupted) {
+                if (loop.step % cfg.evalEvery() != 0 && !interrupted && writer) {
                     // off the schedule: its own questions, so the loop's state (saved next) is what it would be
                     evalAccuracy = evaluate(loop, log, new Rng(cfg.seed() ^ loop.step));
                 }
@@ -250,6 +284,11 @@ public final class TrainingRun {
             return;
         }
         pendingCheckpoint = false;
+        loop.shareShardStreams();
+        if (world.rank() != 0) {
+            savedStep = loop.step;   // rank 0 saves every rank's state
+            return;
+        }
         log.sync();   // the log is at least as durable as the checkpoint it will be cut back to
         try {
             LoopCheckpoint.save(loop, checkpoints, runDir);

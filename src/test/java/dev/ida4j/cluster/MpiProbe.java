@@ -47,6 +47,10 @@ public final class MpiProbe {
             byte[] b = ("from rank " + r).getBytes(StandardCharsets.UTF_8);
             world.broadcast(b, root);
             expect("broadcast", new String(b, StandardCharsets.UTF_8), "from rank " + root);
+            byte[][] all = world.allgather("x".repeat(r * 3).getBytes(StandardCharsets.UTF_8));  // lengths differ
+            for (int i = 0; i < n; i++) {
+                expect("allgather " + i, new String(all[i], StandardCharsets.UTF_8), "x".repeat(i * 3));
+            }
             world.barrier();
             System.out.println("rank " + r + " of " + n + ": ok");
         }
