@@ -12,6 +12,7 @@ import dev.ida4j.overseer.ScriptOverseer;
 import dev.ida4j.random.Rng;
 import dev.ida4j.task.Task;
 import dev.ida4j.task.Tasks;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,41 @@ class GenerationTest {
     @Test
     void shouldDrawTheTeachersAnswersFromTheAnswerSeedWhenItSamples() {
         assertThat(records(true, 1)).isEqualTo(records(true, 1)).isNotEqualTo(records(true, 2));
+    }
+
+    @Test
+    void shouldAddAPartSentAsBytesAsTheBatchMadeInPlace() {
+        Task task = Tasks.byName("permutation-powering");
+        int facts = task.factCount(SIZE);
+        AnswererConfig xc = AnswererConfig.small(task.vocabulary().size(), task.factLength(), task.questionLength(),
+                task.answerLength());
+        try (Backend backend = Backends.create("cpu", 1)) {
+            Answerer teacher = new Answerer(backend, xc, CONTEXTS, facts, facts);
+            teacher.initialize(3);
+            teacher.setTraining(false);
+            TrainingBatch packer = new TrainingBatch(facts, facts, task.factLength(), task.questionLength(),
+                    task.answerLength());
+            Amplifier amplifier = new Amplifier(task, Models.direct(teacher, CONTEXTS), new Counters(), 0);
+            Generation generation = new Generation(task, amplifier, packer, true, true);
+            Curriculum.Draw draw = Curriculum.Draw.all(SIZE);
+            RecordBuffer inPlace = new RecordBuffer(2 * CONTEXTS, packer.recordLength());
+            Generation.Result direct = generation.run(inPlace, CONTEXTS, draw, 0, new ScriptOverseer(task), 1,
+                    new Rng(7), new Rng(8));
+            // the same batch as a rank makes it: its part, to bytes and back, then into another buffer
+            GenerationPart part = generation.part(CONTEXTS, draw, 0, new ScriptOverseer(task), 1, new Rng(7),
+                    new Rng(8), 0);
+            List<GenerationPart> received = GenerationPart.fromBytes(GenerationPart.toBytes(List.of(part)));
+            RecordBuffer sent = new RecordBuffer(2 * CONTEXTS, packer.recordLength());
+            Generation.Result viaBytes = generation.add(received, sent);
+
+            assertThat(sent.data()).isEqualTo(inPlace.data());
+            assertThat(viaBytes.questions()).isEqualTo(direct.questions()).isPositive();
+            assertThat(viaBytes.agreement()).isEqualTo(direct.agreement());
+            assertThat(viaBytes.judgedAgreement()).isEqualTo(direct.judgedAgreement());
+            assertThat(viaBytes.teacher().counts()).usingRecursiveComparison().isEqualTo(direct.teacher().counts());
+            assertThat(viaBytes.targets().counts()).usingRecursiveComparison().isEqualTo(direct.targets().counts());
+            assertThat(direct.targets().accuracy()).as("H with the teacher's subanswers gets some right").isPositive();
+        }
     }
 
     /** The records of one batch: the same contexts and questions (data seed 7), answers drawn with answerSeed. */
