@@ -197,6 +197,11 @@ public final class IdaLoop implements AutoCloseable {
             shardOverseers[k] = k == 0 || asker == null ? targetOverseer
                     : new LearnedOverseer(asker, layout, cfg.sampledAsker() ? shardAnswerRngs[k] : null);
         }
+        // each rank's slice gets dropout masks of its own (rank 0's are those of a single process)
+        student.setDropoutStream(world.rank());
+        if (asker != null) {
+            asker.setDropoutStream(world.rank());
+        }
         this.callDataRng = shards == 1 ? dataRng : root.split();
         this.callAnswerRng = shards == 1 ? answerRng : root.split();
     }

@@ -58,6 +58,7 @@ public final class Answerer implements Model {
     private final AnswerHead[] heads;
     private final HostIo io;
     private final Rng dropoutSeeds = new Rng(0);
+    private long dropoutStream;     // mixed into every dropout seed (0: none)
     private boolean training = true;
     private Dims batch;       // the dims of the last setBatch
     private Dims encoded;     // the dims of the last encode, null when the fact states were overwritten since
@@ -173,6 +174,15 @@ public final class Answerer implements Model {
     /** Puts back a {@link #dropoutState()}, so a resumed run draws the same dropout masks. */
     public void restoreDropoutState(long[] state) {
         dropoutSeeds.restore(state);
+    }
+
+    /**
+     * Draws dropout masks of stream {@code stream}: from the same generator of seeds, each seed mixed with the stream,
+     * so that each rank of a data-parallel job gets masks of its own for its slice while the generator's state stays
+     * the same on every rank; stream 0, the default, leaves the seeds as they are.
+     */
+    public void setDropoutStream(int stream) {
+        this.dropoutStream = stream * 0x9E3779B97F4A7C15L;
     }
 
     /** Training mode: dropout on, BatchNorm with batch statistics (and running-statistics updates). */
@@ -382,7 +392,7 @@ public final class Answerer implements Model {
     }
 
     private long seed(Mode mode) {
-        return mode.dropout() && cfg.dropout() > 0 ? dropoutSeeds.nextLong() : 0;
+        return mode.dropout() && cfg.dropout() > 0 ? dropoutSeeds.nextLong() ^ dropoutStream : 0;
     }
 
     /** Pre-LN: the stack's output goes through a final LayerNorm; post-LN cells already end in one. */

@@ -78,6 +78,7 @@ public final class Asker implements Model {
     private boolean batchOnDevice;
     private boolean training = true;
     private Rng dropoutRng = new Rng(0);
+    private long dropoutStream;     // mixed into every dropout seed (0: none)
 
     /** A model for up to {@code capacity} transcripts per batch. */
     public Asker(Backend backend, AskerConfig cfg, int capacity) {
@@ -400,8 +401,8 @@ public final class Asker implements Model {
         float momentum = train && cfg.postLn() ? bnMomentum() : 0f;
         Tensor x = x0;
         for (Cell cell : cells) {
-            long seed1 = train ? dropoutRng.nextLong() : 0;
-            long seed2 = train ? dropoutRng.nextLong() : 0;
+            long seed1 = train ? dropoutRng.nextLong() ^ dropoutStream : 0;
+            long seed2 = train ? dropoutRng.nextLong() ^ dropoutStream : 0;
             cell.forward(n, len, x, train, seed1, seed2, momentum);
             x = cell.out();
         }
@@ -519,6 +520,15 @@ public final class Asker implements Model {
     /** Puts back a {@link #dropoutState()}, so a resumed run draws the same dropout masks. */
     public void restoreDropoutState(long[] state) {
         dropoutRng.restore(state);
+    }
+
+    /**
+     * Draws dropout masks of stream {@code stream}: from the same generator of seeds, each seed mixed with the stream,
+     * so that each rank of a data-parallel job gets masks of its own for its slice while the generator's state stays
+     * the same on every rank; stream 0, the default, leaves the seeds as they are.
+     */
+    public void setDropoutStream(int stream) {
+        this.dropoutStream = stream * 0x9E3779B97F4A7C15L;
     }
 
     public AskerConfig config() {
