@@ -82,8 +82,7 @@ final class Replicas {
         world.sum(values);
         Tensor all = grads.all();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment host = arena.allocate(ValueLayout.JAVA_FLOAT, all.numel());
-            backend.copyOut(host, all);
+            MemorySegment host = onHost(arena, backend, all);
             for (long i = 0; i < all.numel(); i++) {
                 host.setAtIndex(ValueLayout.JAVA_FLOAT, i, host.getAtIndex(ValueLayout.JAVA_FLOAT, i) * weight);
             }
@@ -104,8 +103,7 @@ final class Replicas {
             }
             Tensor all = set.all();
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment host = arena.allocate(ValueLayout.JAVA_FLOAT, all.numel());
-                model.backend().copyOut(host, all);
+                MemorySegment host = onHost(arena, model.backend(), all);
                 byte[] bytes = host.toArray(ValueLayout.JAVA_BYTE);
                 world.broadcast(bytes, 0);
                 MemorySegment.copy(bytes, 0, host, ValueLayout.JAVA_BYTE, 0, bytes.length);
@@ -131,8 +129,7 @@ final class Replicas {
                 }
                 Tensor all = set.all();
                 try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment host = arena.allocate(ValueLayout.JAVA_FLOAT, all.numel());
-                    m.backend().copyOut(host, all);
+                    MemorySegment host = onHost(arena, m.backend(), all);
                     for (long i = 0; i < all.numel(); i++) {
                         sum = sum * 31 + host.getAtIndex(ValueLayout.JAVA_INT, i);
                     }
@@ -147,5 +144,12 @@ final class Replicas {
                     + " %016x): the ranks no longer train one model%n", world.rank(), step, sum, expected);
             world.abort(3);
         }
+    }
+
+    /** A copy of {@code t} (floats) in host memory of {@code arena}. */
+    private static MemorySegment onHost(Arena arena, Backend backend, Tensor t) {
+        MemorySegment host = arena.allocate(ValueLayout.JAVA_FLOAT, t.numel());
+        backend.copyOut(host, t);
+        return host;
     }
 }

@@ -36,18 +36,10 @@ class GenerationTest {
 
     @Test
     void shouldAddAPartSentAsBytesAsTheBatchMadeInPlace() {
-        Task task = Tasks.byName("permutation-powering");
-        int facts = task.factCount(SIZE);
-        AnswererConfig xc = AnswererConfig.small(task.vocabulary().size(), task.factLength(), task.questionLength(),
-                task.answerLength());
-        try (Backend backend = Backends.create("cpu", 1)) {
-            Answerer teacher = new Answerer(backend, xc, CONTEXTS, facts, facts);
-            teacher.initialize(3);
-            teacher.setTraining(false);
-            TrainingBatch packer = new TrainingBatch(facts, facts, task.factLength(), task.questionLength(),
-                    task.answerLength());
-            Amplifier amplifier = new Amplifier(task, Models.direct(teacher, CONTEXTS), new Counters(), 0);
-            Generation generation = new Generation(task, amplifier, packer, true, true);
+        try (Fixture f = new Fixture()) {
+            Task task = f.task;
+            TrainingBatch packer = f.packer;
+            Generation generation = f.generation(true);
             Curriculum.Draw draw = Curriculum.Draw.all(SIZE);
             RecordBuffer inPlace = new RecordBuffer(2 * CONTEXTS, packer.recordLength());
             Generation.Result direct = generation.run(inPlace, CONTEXTS, draw, 0, new ScriptOverseer(task), 1,
@@ -71,21 +63,38 @@ class GenerationTest {
 
     /** The records of one batch: the same contexts and questions (data seed 7), answers drawn with answerSeed. */
     private static int[] records(boolean sampledTeacher, long answerSeed) {
-        Task task = Tasks.byName("permutation-powering");
-        int facts = task.factCount(SIZE);
-        AnswererConfig xc = AnswererConfig.small(task.vocabulary().size(), task.factLength(), task.questionLength(),
+        try (Fixture f = new Fixture()) {
+            RecordBuffer buffer = new RecordBuffer(CONTEXTS, f.packer.recordLength());
+            f.generation(sampledTeacher).run(buffer, CONTEXTS, Curriculum.Draw.all(SIZE), 0,
+                    new ScriptOverseer(f.task), 1, new Rng(7), new Rng(answerSeed));
+            return buffer.data().clone();
+        }
+    }
+
+    /** Permutation powering's generation with a small untrained teacher (seed 3) on the CPU. */
+    private static final class Fixture implements AutoCloseable {
+        final Task task = Tasks.byName("permutation-powering");
+        final int facts = task.factCount(SIZE);
+        final Backend backend = Backends.create("cpu", 1);
+        final Answerer teacher = new Answerer(backend, AnswererConfig.small(task.vocabulary().size(),
+                task.factLength(), task.questionLength(), task.answerLength()), CONTEXTS, facts, facts);
+        final TrainingBatch packer = new TrainingBatch(facts, facts, task.factLength(), task.questionLength(),
                 task.answerLength());
-        try (Backend backend = Backends.create("cpu", 1)) {
-            Answerer teacher = new Answerer(backend, xc, CONTEXTS, facts, facts);
+
+        Fixture() {
             teacher.initialize(3);
             teacher.setTraining(false);
-            TrainingBatch packer = new TrainingBatch(facts, facts, task.factLength(), task.questionLength(),
-                    task.answerLength());
+        }
+
+        Generation generation(boolean sampledTeacher) {
             Amplifier amplifier = new Amplifier(task, Models.direct(teacher, CONTEXTS), new Counters(), 0);
-            RecordBuffer buffer = new RecordBuffer(CONTEXTS, packer.recordLength());
-            new Generation(task, amplifier, packer, sampledTeacher, true).run(buffer, CONTEXTS,
-                    Curriculum.Draw.all(SIZE), 0, new ScriptOverseer(task), 1, new Rng(7), new Rng(answerSeed));
-            return buffer.data().clone();
+            return new Generation(task, amplifier, packer, sampledTeacher, true);
+        }
+
+        @Override
+        public void close() {
+            teacher.close();
+            backend.close();
         }
     }
 }
