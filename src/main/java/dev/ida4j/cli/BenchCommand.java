@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
  * {@code ida4j bench}: whole-operation timings for comparing machines and peers (JMH benchmarks live in
  * benchmarks/). Each prints one line, or one JSON object per line with {@code --json}. Times are medians.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure GEMM and training-step speed.",
-        subcommands = {BenchCommand.GemmBench.class, BenchCommand.StepBench.class, TreeBench.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure GEMM, training-step, tree-evaluation and allreduce speed.",
+        subcommands = {BenchCommand.GemmBench.class, BenchCommand.StepBench.class, TreeBench.class,
+                AllreduceBench.class})
 final class BenchCommand {
 
     static int defaultThreads() {

@@ -3,6 +3,7 @@ package dev.ida4j.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ida4j.cli.Main;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,16 @@ class MpiWorldTest {
         assertThat(job.code()).as(job.out()).isNotZero();
         assertThat(job.out()).contains("ida4j: rank 1 of 2 ends the job (exit code 3)")
                 .doesNotContain("passed a barrier");
+    }
+
+    @Test
+    void shouldTimeTheGradientSumOfTwoRanksOnRankZero() throws IOException, InterruptedException {
+        MpiJobs.Job job = MpiJobs.run(2, List.of(Main.class.getName(), "bench", "allreduce", "--floats", "1000,5000",
+                "--reps", "3", "--json"), 120);
+        assertThat(job.code()).as(job.out()).isZero();
+        List<String> lines = job.out().lines().filter(l -> l.startsWith("{")).toList();
+        assertThat(lines).as("one line per length, from rank 0 alone").hasSize(2);
+        assertThat(lines.get(1)).contains("\"bench\":\"allreduce\"", "\"ranks\":2", "\"floats\":5000");
     }
 
     @Test
