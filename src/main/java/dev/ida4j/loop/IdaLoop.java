@@ -225,6 +225,10 @@ public final class IdaLoop implements AutoCloseable {
             problems.add("batch " + cfg.trainContexts() + " has fewer contexts than the " + processes
                     + " processes");
         }
+        if (cfg.mode() == Mode.AMPLIFICATION && cfg.askerBatch() < processes) {
+            problems.add("asker-batch " + cfg.askerBatch() + " has fewer transcripts than the " + processes
+                    + " processes");
+        }
         if (shards > 1 && cfg.overseerErrorRate() > 0) {
             problems.add("overseer-error-rate draws from one stream, which several generation shards cannot share");
         }
