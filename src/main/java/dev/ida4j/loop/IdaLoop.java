@@ -562,6 +562,7 @@ public final class IdaLoop implements AutoCloseable {
         }
         xOptimizer.close();
         skipArena.close();
+        replicas.close();
         teacher.close();
         student.close();
     }

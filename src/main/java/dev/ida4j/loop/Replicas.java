@@ -22,9 +22,11 @@ import java.util.List;
  *
  * <p>In a world of one every method leaves its data as it is and costs nothing.
  */
-final class Replicas {
+final class Replicas implements AutoCloseable {
     final World world;
     final int shards;
+    private final Arena arena = Arena.ofShared();
+    private MemorySegment staging = MemorySegment.NULL;
 
     Replicas(World world, int shards) {
         this.world = world;
@@ -81,14 +83,12 @@ final class Replicas {
         }
         world.sum(values);
         Tensor all = grads.all();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment host = onHost(arena, backend, all);
-            for (long i = 0; i < all.numel(); i++) {
-                host.setAtIndex(ValueLayout.JAVA_FLOAT, i, host.getAtIndex(ValueLayout.JAVA_FLOAT, i) * weight);
-            }
-            world.sumFloats(host, all.numel());
-            backend.copyIn(all, host);
+        MemorySegment host = onHost(backend, all);
+        for (long i = 0; i < all.numel(); i++) {
+            host.setAtIndex(ValueLayout.JAVA_FLOAT, i, host.getAtIndex(ValueLayout.JAVA_FLOAT, i) * weight);
         }
+        world.sumFloats(host, all.numel());
+        backend.copyIn(all, host);
     }
 
     /** {@code model}'s state beyond its parameters (BatchNorm's running statistics) set to rank 0's on every rank. */
@@ -102,13 +102,11 @@ final class Replicas {
                 continue;
             }
             Tensor all = set.all();
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment host = onHost(arena, model.backend(), all);
-                byte[] bytes = host.toArray(ValueLayout.JAVA_BYTE);
-                world.broadcast(bytes, 0);
-                MemorySegment.copy(bytes, 0, host, ValueLayout.JAVA_BYTE, 0, bytes.length);
-                model.backend().copyIn(all, host);
-            }
+            MemorySegment host = onHost(model.backend(), all);
+            byte[] bytes = host.toArray(ValueLayout.JAVA_BYTE);
+            world.broadcast(bytes, 0);
+            MemorySegment.copy(bytes, 0, host, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            model.backend().copyIn(all, host);
         }
     }
 
@@ -128,11 +126,9 @@ final class Replicas {
                     continue;
                 }
                 Tensor all = set.all();
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment host = onHost(arena, m.backend(), all);
-                    for (long i = 0; i < all.numel(); i++) {
-                        sum = sum * 31 + host.getAtIndex(ValueLayout.JAVA_INT, i);
-                    }
+                MemorySegment host = onHost(m.backend(), all);
+                for (long i = 0; i < all.numel(); i++) {
+                    sum = sum * 31 + host.getAtIndex(ValueLayout.JAVA_INT, i);
                 }
             }
         }
@@ -146,10 +142,24 @@ final class Replicas {
         }
     }
 
-    /** A copy of {@code t} (floats) in host memory of {@code arena}. */
-    private static MemorySegment onHost(Arena arena, Backend backend, Tensor t) {
-        MemorySegment host = arena.allocate(ValueLayout.JAVA_FLOAT, t.numel());
+    /**
+     * A copy of {@code t} (floats) in the host staging buffer, valid until the next call: allocated once, at the
+     * largest size asked for, since fresh memory every step costs a page fault per page (on the development VM, most
+     * of a 2-rank step's time).
+     */
+    private MemorySegment onHost(Backend backend, Tensor t) {
+        long bytes = t.numel() * Float.BYTES;
+        if (staging.byteSize() < bytes) {
+            staging = arena.allocate(bytes, 64);
+        }
+        MemorySegment host = staging.asSlice(0, bytes);
         backend.copyOut(host, t);
         return host;
+    }
+
+    /** Frees the staging buffers. */
+    @Override
+    public void close() {
+        arena.close();
     }
 }
