@@ -213,7 +213,7 @@ class TrainConfigFileTest {
                         + " (see: ida4j train --help)"),
                 l -> assertThat(l).matches("ida4j: unknown command 'nope'; valid: train, eval, trace, bench,"
                         + " ([a-z]+, )*help \\(see: ida4j --help\\)"),
-                l -> assertThat(l).isEqualTo("ida4j: unknown command 'warp'; valid: gemm, step, tree"
+                l -> assertThat(l).isEqualTo("ida4j: unknown command 'warp'; valid: gemm, step, tree, allreduce"
                         + " (see: ida4j bench --help)"));
     }
 

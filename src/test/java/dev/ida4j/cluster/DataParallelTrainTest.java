@@ -26,18 +26,27 @@ class DataParallelTrainTest {
     /** A small amplification run: union-find at size 8, 16 contexts per step. */
     private static final List<String> RUN = List.of(Main.class.getName(), "train", "--task", "union-find", "--size",
             "8", "--log-every", "1");
+    /**
+     * Buffers that start training sooner (64 contexts, 25 transcripts from 50 calls to H, not 500 and 250 from 500),
+     * so that a short job's time goes to the steps it checks.
+     */
+    private static final String QUICK_START = "min-buffer-contexts = 64\nasker-initial-budget = 50\n"
+            + "min-asker-buffer = 25\n";
 
     @Test
     void shouldTakeTheStepsOfOneProcessMakingTheSameShards(@TempDir Path tmp) throws Exception {
         // pre-LN and no dropout: no BatchNorm statistics or dropout masks of a slice, which differ by design
+        Path quick = Files.writeString(tmp.resolve("quick.toml"), QUICK_START);
         List<String> args = args("--steps", "12", "--pre-ln", "--dropout", "0");
-        Path shards = Files.writeString(tmp.resolve("shards.toml"), "generation-shards = 2\n");
+        Path shards = Files.writeString(tmp.resolve("shards.toml"), QUICK_START + "generation-shards = 2\n");
         List<String> one = MpiJobs.java();
         one.addAll(args);
         one.addAll(List.of("--config", shards.toString(), "--out", tmp.resolve("one").toString()));
         MpiJobs.Job single = MpiJobs.run(one, 180);
         assertThat(single.code()).as(single.out()).isZero();
-        MpiJobs.Job two = train(tmp.resolve("two"), args);
+        List<String> twoArgs = new ArrayList<>(args);
+        twoArgs.addAll(List.of("--config", quick.toString()));
+        MpiJobs.Job two = train(tmp.resolve("two"), twoArgs);
         assertThat(two.code()).as(two.out()).isZero();
         assertThat(two.out()).contains("12 steps on cpu in 2 processes");
 
@@ -65,7 +74,8 @@ class DataParallelTrainTest {
     @Test
     void shouldRepeatATwoRankRunBitForBit(@TempDir Path tmp) throws Exception {
         // the default models: BatchNorm statistics shared from rank 0, dropout on
-        List<String> args = args("--steps", "10");
+        Path quick = Files.writeString(tmp.resolve("quick.toml"), QUICK_START);
+        List<String> args = args("--steps", "10", "--config", quick.toString());
         MpiJobs.Job first = train(tmp.resolve("a"), args);
         assertThat(first.code()).as(first.out()).isZero();
         MpiJobs.Job second = train(tmp.resolve("b"), args);
@@ -92,7 +102,9 @@ class DataParallelTrainTest {
         List<String> cmd = MpiJobs.mpirun(2);
         cmd.addAll(List.of("sh", "-c", "echo $$ > " + tmp + "/pid.$OMPI_COMM_WORLD_RANK; exec \"$@\"", "rank"));
         cmd.addAll(MpiJobs.java());
-        cmd.addAll(args("--steps", "100000", "--checkpoint-every", "5", "--out", run.toString()));
+        Path quick = Files.writeString(tmp.resolve("quick.toml"), QUICK_START);
+        cmd.addAll(args("--steps", "100000", "--checkpoint-every", "5", "--config", quick.toString(), "--out",
+                run.toString()));
         Path log = tmp.resolve("job.log");
         Process job = MpiJobs.start(cmd, log);
         try {
